@@ -1,0 +1,111 @@
+# icpfiling — build, run and test.  GNU make; recipes are POSIX sh.
+#   make run [ARGS='validate app.json']   install what is missing, build, start
+#   make test                             the whole gate (what .ci/run calls)
+
+BIN      := icpfiling
+ARGS     ?=
+FUZZTIME ?= 3s
+GO       ?= go
+
+# Go's usual install places, for shells (CI, sudo) whose PATH lacks them.
+export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
+
+# apt packages: to compile (cgo, GLFW, go-gl) and, on top, to run the window smoke test.
+APT_BUILD := gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev \
+             libxinerama-dev libxi-dev libxxf86vm-dev
+APT_TEST  := xvfb xdotool imagemagick libgl1-mesa-dri x11-utils
+
+.NOTPARALLEL:
+.PHONY: deps-build deps-test go-check build run test fmt-check vet unit fuzz smoke bench clean
+
+banner = printf '\n==== %s ====\n' '$(1)'
+
+# $(call apt_ensure,PACKAGES): apt-get install only the missing ones (apt-get update only then).
+define apt_ensure
+	@set -e; \
+	if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "deps: no dpkg here (not Debian/Ubuntu); install your system's equivalents of: $(strip $(1))"; \
+	  exit 0; \
+	fi; \
+	missing=; \
+	for p in $(1); do \
+	  case "$$(dpkg-query -W -f='$${Status}' $$p 2>/dev/null)" in \
+	    *" installed") ;; \
+	    *) missing="$$missing $$p" ;; \
+	  esac; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: apt packages already installed: $(strip $(1))"; exit 0; fi; \
+	sudo=; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  command -v sudo >/dev/null 2>&1 || { echo "deps: need root or sudo to install:$$missing" >&2; exit 1; }; \
+	  sudo=sudo; \
+	fi; \
+	echo "deps: installing:$$missing"; \
+	$$sudo apt-get update; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+endef
+
+go-check:
+	@command -v $(GO) >/dev/null 2>&1 || { \
+	  echo "error: 'go' is not on PATH. Install Go >= 1.26 from https://go.dev/dl/ and add its bin directory to PATH." >&2; \
+	  exit 1; }
+	@$(GO) version
+
+deps-build: go-check
+	@$(call banner,deps-build)
+	$(call apt_ensure,$(APT_BUILD))
+	$(GO) mod download
+
+deps-test: deps-build
+	@$(call banner,deps-test)
+	$(call apt_ensure,$(APT_TEST))
+
+build:
+	@$(call banner,build)
+	$(GO) build -o $(BIN) .
+
+run: deps-build build
+	./$(BIN) $(ARGS)
+
+test: deps-test fmt-check vet unit fuzz build smoke
+	@$(call banner,test: all stages passed)
+
+fmt-check:
+	@$(call banner,gofmt)
+	@files=$$(git ls-files --cached --others --exclude-standard '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*'); \
+	[ -z "$$files" ] && exit 0; \
+	bad=$$(gofmt -l $$files); \
+	if [ -n "$$bad" ]; then echo "gofmt: these files need 'gofmt -w':"; echo "$$bad"; exit 1; fi; \
+	echo "gofmt: ok"
+
+vet:
+	@$(call banner,go vet)
+	$(GO) vet ./...
+
+unit:
+	@$(call banner,go test)
+	$(GO) test -count=1 ./...
+
+# Every FuzzXxx of every package that has tests, each for $(FUZZTIME).
+fuzz:
+	@$(call banner,fuzz ($(FUZZTIME) each))
+	@set -e; \
+	pkgs=$$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); \
+	for pkg in $$pkgs; do \
+	  names=$$($(GO) test -list '^Fuzz' $$pkg); \
+	  for name in $$(printf '%s\n' "$$names" | grep '^Fuzz' || true); do \
+	    echo "fuzzing $$pkg $$name for $(FUZZTIME)"; \
+	    $(GO) test $$pkg -run '^$$' -fuzz "^$${name}\$$" -fuzztime $(FUZZTIME); \
+	  done; \
+	done
+
+smoke: build
+	@$(call banner,smoke (window under Xvfb))
+	bash scripts/smoke.sh ./$(BIN)
+
+bench:
+	$(GO) test ./filing -run '^$$' -bench . -benchmem
+
+clean:
+	rm -f $(BIN) smoke-screenshot.png *.test
+	rm -rf dist

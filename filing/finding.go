@@ -1,0 +1,104 @@
+package filing
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Severity says what a finding does to the flow.
+type Severity int
+
+const (
+	// Block stops the step from being passed and the filing from being submitted.
+	Block Severity = iota
+	// Warn is shown and can be passed.
+	Warn
+	// Info explains a rule that applies.
+	Info
+)
+
+var severityNames = [...]string{"block", "warn", "info"}
+
+func (s Severity) String() string {
+	if int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// Label is the severity as a person reads it.
+func (s Severity) Label(lang string) string {
+	zh := [...]string{"阻断", "警告", "提示"}
+	en := [...]string{"Blocking", "Warning", "Info"}
+	if int(s) >= len(zh) {
+		return s.String()
+	}
+	if lang == "en" {
+		return en[s]
+	}
+	return zh[s]
+}
+
+func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+func (s *Severity) UnmarshalJSON(b []byte) error {
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	for i, n := range severityNames {
+		if n == v {
+			*s = Severity(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown severity %q", v)
+}
+
+// Finding is one thing Validate has to say about one field.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	// Field is the path of the field to fix, e.g. "websites[0].owner.mobile".
+	Field string `json:"field"`
+	Step  Step   `json:"step"`
+	ZH    string `json:"zh"`
+	EN    string `json:"en"`
+	// Measured and Limit are set where the rule has a number; they never
+	// hold personal data (no ID numbers, phones or names).
+	Measured string `json:"measured,omitempty"`
+	Limit    string `json:"limit,omitempty"`
+	// Source is where the rule comes from, with its date.
+	Source string `json:"source"`
+}
+
+// Message is the finding's text in "zh" or "en".
+func (f Finding) Message(lang string) string {
+	if lang == "en" {
+		return f.EN
+	}
+	return f.ZH
+}
+
+// Blocking counts the findings that block.
+func Blocking(fs []Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity == Block {
+			n++
+		}
+	}
+	return n
+}
+
+// ForField returns the findings of one field, as the GUI shows them inline.
+func ForField(fs []Finding, field string) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if f.Field == field || strings.HasPrefix(f.Field, field+".") {
+			out = append(out, f)
+		}
+	}
+	return out
+}

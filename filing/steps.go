@@ -1,0 +1,205 @@
+package filing
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Step is one step of Alibaba Cloud's documented 接入备案 flow.
+type Step int
+
+// The steps, in order (DESIGN.md "The flow").
+const (
+	StepPrepare        Step = iota // 0 接入须知 / 准备
+	StepVerifyType                 // 1 验证备案类型
+	StepProduct                    // 2 产品验证
+	StepFilingPassword             // 3 工信部备案密码
+	StepAccessInfo                 // 4 填写接入信息
+	StepUpload                     // 5 上传资料
+	StepPhoto                      // 6 网站负责人拍照核验
+	StepSMS                        // 7 短信核验
+	StepSubmit                     // 8 提交与进度
+	stepCount
+)
+
+var stepNames = [stepCount][2]string{
+	{"接入须知与准备", "Notes and preparation"},
+	{"验证备案类型", "Verify the filing type"},
+	{"产品验证", "Product verification"},
+	{"工信部备案密码", "MIIT filing password"},
+	{"填写接入信息", "Access information"},
+	{"上传资料", "Upload documents"},
+	{"网站负责人拍照核验", "Website owner photo"},
+	{"短信核验", "SMS verification"},
+	{"提交与进度", "Submit and progress"},
+}
+
+// AllSteps lists the steps in order.
+func AllSteps() []Step {
+	s := make([]Step, stepCount)
+	for i := range s {
+		s[i] = Step(i)
+	}
+	return s
+}
+
+// Name is the step's title in "zh" or "en".
+func (s Step) Name(lang string) string {
+	if s < 0 || s >= stepCount {
+		return ""
+	}
+	if lang == "en" {
+		return stepNames[s][1]
+	}
+	return stepNames[s][0]
+}
+
+// identityFields are asked in step 1 of a 新增接入, where the backend
+// detects the filing type from the domain and the subject's certificate.
+var identityFields = []string{"subject.type", "subject.certificate_type", "subject.certificate_number", "subject.name"}
+
+// StepOf says which step asks for a field, so a finding can be shown there.
+func StepOf(field string, kind AccessKind) Step {
+	head, rest, _ := strings.Cut(field, ".")
+	if i := strings.IndexByte(head, '['); i >= 0 {
+		head = head[:i]
+	}
+	switch head {
+	case "province", "preparation_read", "kind", "other_order_in_progress":
+		return StepPrepare
+	case "product":
+		return StepProduct
+	case "filing_password":
+		return StepFilingPassword
+	case "documents":
+		return StepUpload
+	case "photo", "backdrop":
+		return StepPhoto
+	case "sms":
+		return StepSMS
+	case "timeline":
+		return StepSubmit
+	}
+	if kind == NewAccess {
+		if head == "websites" && rest == "domain" {
+			return StepVerifyType
+		}
+		for _, f := range identityFields {
+			if field == f {
+				return StepVerifyType
+			}
+		}
+	}
+	return StepAccessInfo
+}
+
+// StepState is where one step stands.
+type StepState struct {
+	Step Step
+	// Applies is false for a step this province and kind skip.
+	Applies  bool
+	Complete bool
+	Blocking []Finding
+	Warnings []Finding
+	// NoteZH/NoteEN explain why a step is skipped or how it is done here.
+	NoteZH, NoteEN string
+}
+
+// Flow is the state machine of the filing's steps.
+type Flow struct {
+	Steps []StepState
+	// Current is the first applicable step that is not complete.
+	Current Step
+}
+
+// Plan works out which steps apply, which are complete and what blocks each,
+// from the application and its findings (from Validate with the same pack and date).
+func Plan(app *Application, pack *Pack, asOf time.Time, findings []Finding) Flow {
+	day := DateOf(asOf)
+	f := Flow{Steps: make([]StepState, stepCount), Current: StepSubmit}
+	for i := range f.Steps {
+		f.Steps[i] = StepState{Step: Step(i), Applies: true}
+	}
+	if app.Kind == ContinueAccess {
+		st := &f.Steps[StepVerifyType]
+		st.Applies = false
+		st.NoteZH = "继续接入从已备案主体的“继续接入备案”按钮开始，无需验证备案类型。"
+		st.NoteEN = "A continue-access filing starts from the filed subject's \"继续接入备案\" button; the type is not verified again."
+	}
+	if m, _ := pack.PhotoMethodFor(app.Province, day); m != nil {
+		st := &f.Steps[StepPhoto]
+		st.NoteZH, st.NoteEN = m.ZH, m.EN
+		if m.Method == "shanghai_app" {
+			st.Applies = false
+		}
+	}
+	if r := pack.SMSRuleFor(app.Province, day); r == nil {
+		st := &f.Steps[StepSMS]
+		st.Applies = false
+		st.NoteZH = "该省在此日期无短信核验要求。"
+		st.NoteEN = "The province has no SMS verification on this date."
+	} else if v := pack.SMSValidityOn(day); v != nil {
+		st := &f.Steps[StepSMS]
+		st.NoteZH = "工信部短信发送至网站负责人联系方式1，收到后须在规定时间内完成核验：" + strconv.Itoa(v.Hours) + " 小时。"
+		st.NoteEN = "MIIT texts the website owner's mobile (联系方式1); enter the code within " + strconv.Itoa(v.Hours) + " hours."
+	}
+	for _, fd := range findings {
+		st := &f.Steps[fd.Step]
+		switch fd.Severity {
+		case Block:
+			st.Blocking = append(st.Blocking, fd)
+		case Warn:
+			st.Warnings = append(st.Warnings, fd)
+		}
+	}
+	for i := range f.Steps {
+		st := &f.Steps[i]
+		st.Complete = st.Applies && len(st.Blocking) == 0
+	}
+	// The last step is complete once the order has left the draft state.
+	f.Steps[StepSubmit].Complete = app.CurrentStatus() != StatusDraft
+	for i := range f.Steps {
+		if f.Steps[i].Applies && !f.Steps[i].Complete {
+			f.Current = Step(i)
+			break
+		}
+	}
+	return f
+}
+
+// Next is the step after from that applies, and the findings that stop the
+// user from going there: a step is passed only when it has no blocking finding.
+func (f Flow) Next(from Step) (Step, []Finding) {
+	if from >= 0 && from < stepCount {
+		if b := f.Steps[from].Blocking; len(b) > 0 {
+			return from, b
+		}
+	}
+	for s := from + 1; s < stepCount; s++ {
+		if f.Steps[s].Applies {
+			return s, nil
+		}
+	}
+	return from, nil
+}
+
+// Previous is the applicable step before from.
+func (f Flow) Previous(from Step) Step {
+	for s := from - 1; s >= 0; s-- {
+		if f.Steps[s].Applies {
+			return s
+		}
+	}
+	return from
+}
+
+// ReadyToSubmit says whether every applicable step before submission is complete.
+func (f Flow) ReadyToSubmit() bool {
+	for _, st := range f.Steps[:StepSubmit] {
+		if st.Applies && !st.Complete {
+			return false
+		}
+	}
+	return true
+}
