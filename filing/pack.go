@@ -448,7 +448,8 @@ func strictDecode(data []byte, v any) error {
 		return describeJSONError(data, err)
 	}
 	if dec.More() {
-		return errors.New("extra data after the JSON value")
+		l, c := position(data, dec.InputOffset())
+		return &InputError{Line: l, Column: c, ZH: "JSON 值之后还有多余的内容。", EN: "extra data after the JSON value"}
 	}
 	return nil
 }
