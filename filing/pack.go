@@ -136,6 +136,26 @@ type PhotoMethod struct {
 	EN   string `json:"en"`
 }
 
+// PhotoBackground is the background a verification photo must show, by
+// photo method: the image checks measure the backdrop against it.
+type PhotoBackground struct {
+	Rule
+	// Methods are the photo methods (PhotoMethod.Method) this background serves.
+	Methods []string `json:"methods"`
+	ZH      string   `json:"zh"`
+	EN      string   `json:"en"`
+	// RGB is the reference colour, "#rrggbb", for colour-distance checks.
+	RGB string `json:"rgb"`
+	// A pixel belongs to the background when its HSV values fall in these
+	// ranges (hue in degrees; saturation and value 0–1). HueMin > HueMax
+	// means no hue condition (white, grey).
+	HueMin float64 `json:"hue_min"`
+	HueMax float64 `json:"hue_max"`
+	SatMin float64 `json:"sat_min"`
+	SatMax float64 `json:"sat_max"`
+	ValMin float64 `json:"val_min"`
+}
+
 // LegalRepRule requires the 主体负责人 (and maybe the 网站负责人) of a unit
 // to be the legal representative.
 type LegalRepRule struct {
@@ -298,6 +318,7 @@ type Pack struct {
 	SMSValidity      []SMSValidity     `json:"sms_validity"`
 	SMSVerifiers     []SMSVerifier     `json:"sms_verifiers"`
 	PhotoMethods     []PhotoMethod     `json:"photo_methods"`
+	Backgrounds      []PhotoBackground `json:"photo_backgrounds"`
 	LegalReps        []LegalRepRule    `json:"legal_representative"`
 	NonLocal         []NonLocalRule    `json:"non_local_personal"`
 	MinimumAges      []MinimumAge      `json:"minimum_age"`
@@ -645,6 +666,13 @@ func (p *Pack) index() error {
 		case "backdrop", "face_white", "shanghai_app", "app_or_backdrop":
 		default:
 			errs = append(errs, fmt.Errorf("photo method %s: unknown method %q", v.ID, v.Method))
+		}
+	}
+	for i := range p.Backgrounds {
+		v := &p.Backgrounds[i]
+		add(&v.Rule)
+		if len(v.RGB) != 7 || v.RGB[0] != '#' || len(v.Methods) == 0 || v.SatMax < v.SatMin || v.ValMin < 0 || v.ValMin > 1 {
+			errs = append(errs, fmt.Errorf("photo background %s needs methods, an #rrggbb colour and valid ranges", v.ID))
 		}
 	}
 	for i := range p.LegalReps {

@@ -157,3 +157,19 @@ func (p *Pack) ReviewFor(stage string, day Date) *ReviewDuration {
 	}
 	return nil
 }
+
+// BackgroundFor is the background a photo taken by a method must show.
+func (p *Pack) BackgroundFor(method string, day Date) *PhotoBackground {
+	for i := range p.Backgrounds {
+		b := &p.Backgrounds[i]
+		if !b.ActiveOn(day) {
+			continue
+		}
+		for _, m := range b.Methods {
+			if m == method {
+				return b
+			}
+		}
+	}
+	return nil
+}

@@ -314,6 +314,18 @@ var packQueryCases = []struct {
 		}
 		return v.ID
 	}, "sms.validity-48h"},
+	{"blue backdrop for the backdrop photo", func(p *Pack) string {
+		if b := p.BackgroundFor("backdrop", DateOf(today)); b != nil && b.HueMin == 195 && b.HueMax == 255 {
+			return b.ID
+		}
+		return ""
+	}, "background.backdrop-blue"},
+	{"white background for a face photo", func(p *Pack) string {
+		if b := p.BackgroundFor("face_white", DateOf(today)); b != nil && b.SatMax == 0.12 && b.ValMin == 0.75 {
+			return b.ID
+		}
+		return ""
+	}, "background.face-white"},
 	{"domain certificate 200 KB – 4 MB", func(p *Pack) string {
 		u := p.UploadFor("domain_certificate", DateOf(today))
 		if u == nil || u.MinBytes != 200<<10 || u.MaxBytes != 4<<20 {
