@@ -367,6 +367,10 @@ func DefaultPack() *Pack {
 	return p
 }
 
+// DefaultPackBytes is the sealed file of the built-in pack, as a backend
+// serves it and as ParsePack reads it.
+func DefaultPackBytes() []byte { return append([]byte(nil), embeddedPack...) }
+
 // PackError is a pack that cannot be used, with a message for each language.
 type PackError struct {
 	ZH, EN string
