@@ -9,13 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
-
-	"github.com/icpfiling/icpfiling/filing"
-	"github.com/icpfiling/icpfiling/gui"
 )
 
 // appID is the Fyne application ID; it names the preferences directory.
@@ -36,6 +29,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return cmdValidate(args[1:], stdout, stderr)
 		case "rules":
 			return cmdRules(args[1:], stdout, stderr)
+		case "check-image":
+			return cmdCheckImage(args[1:], stdout, stderr)
+		case "backend":
+			return cmdBackend(args[1:], stdout, stderr)
+		case "submit":
+			return cmdSubmit(args[1:], stdout, stderr)
+		case "status":
+			return cmdStatus(args[1:], stdout, stderr)
+		case "drafts":
+			return cmdDrafts(args[1:], stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("icpfiling", flag.ContinueOnError)
@@ -43,8 +46,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	quitAfter := fs.Duration("quit-after", 0, "quit by itself after this long (for smoke tests), e.g. 8s")
 	language := fs.String("lang", "", "UI language: zh or en (default: the system's, Chinese when it has none)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	dataDir := fs.String("data-dir", "", "where drafts and scans are kept (default: the per-user data directory)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling [--lang zh|en] [--quit-after 8s]")
+		fmt.Fprintln(stderr, "usage: icpfiling [--lang zh|en] [--data-dir DIR] [--quit-after 8s]")
 		fmt.Fprintln(stderr, "       icpfiling validate FILE.json [--as-of YYYY-MM-DD] [--lang zh|en] [--json] [--rules PACK.json]")
 		fmt.Fprintln(stderr, "       icpfiling rules check|seal PACK.json")
 		fs.PrintDefaults()
@@ -64,20 +68,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "icpfiling", version)
 		return 0
 	}
-	runGUI(*language, *quitAfter)
+	runGUI(*language, *dataDir, *quitAfter)
 	return 0
-}
-
-func runGUI(language string, quitAfter time.Duration) {
-	gui.PrepareLanguage(language)
-	a := app.NewWithID(appID)
-	if err := gui.LoadTranslations(); err != nil {
-		fmt.Fprintln(os.Stderr, "translations:", err)
-	}
-	a.Settings().SetTheme(gui.Theme{})
-	w := gui.NewMainWindow(a, gui.Options{Pack: filing.DefaultPack()})
-	if quitAfter > 0 {
-		time.AfterFunc(quitAfter, func() { fyne.Do(a.Quit) })
-	}
-	w.ShowAndRun()
 }

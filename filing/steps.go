@@ -106,6 +106,14 @@ type StepState struct {
 	NoteZH, NoteEN string
 }
 
+// Note is the step's note in "zh" or "en".
+func (s StepState) Note(lang string) string {
+	if lang == "en" {
+		return s.NoteEN
+	}
+	return s.NoteZH
+}
+
 // Flow is the state machine of the filing's steps.
 type Flow struct {
 	Steps []StepState

@@ -85,6 +85,10 @@ type Check struct {
 	// Fix names a one-click fix that addresses the problem ("fit_size",
 	// "to_jpeg", "rotate"), if any.
 	Fix string `json:"fix,omitempty"`
+	// Mask marks the pixels the check is about (e.g. red or blue clothing)
+	// in the working image's coordinates (Working.Img's bounds); the
+	// annotated preview tints them in the verdict's colour. Optional.
+	Mask *image.Alpha `json:"-"`
 }
 
 // Message is the check's text in "zh" or "en".

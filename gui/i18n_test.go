@@ -9,31 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
-
-	"github.com/icpfiling/icpfiling/filing"
 )
-
-func TestShellInChinese(t *testing.T) {
-	a := test.NewTempApp(t)
-	if err := LoadTranslations(); err != nil {
-		t.Fatal(err)
-	}
-	a.Settings().SetTheme(Theme{})
-	w := NewMainWindow(a, Options{Pack: filing.DefaultPack()})
-	defer w.Close()
-	if w.Title() != "接入备案助手 · icpfiling" {
-		t.Errorf("title %q", w.Title())
-	}
-	markup := test.RenderToMarkup(w.Canvas())
-	for _, want := range []string{"接入备案助手", "接入备案的步骤", "8  提交与进度", "规则包第 1 版"} {
-		if !strings.Contains(markup, want) {
-			t.Errorf("window does not show %q", want)
-		}
-	}
-	w.Resize(fyne.NewSize(880, 600))
-}
 
 var literalL = regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`)
 
@@ -88,4 +64,12 @@ func TestTranslationsComplete(t *testing.T) {
 			t.Errorf("%q has no Chinese translation", k)
 		}
 	}
+}
+
+func mustRead(path string) []byte {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return data
 }

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/backend"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, "; ") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// cmdBackend runs the reference backend (docs/backend.md) until SIGINT or
+// SIGTERM. ready, when not nil, gets the bound address (tests use :0).
+func cmdBackend(args []string, stdout, stderr io.Writer) int {
+	return runBackend(context.Background(), args, stdout, stderr, nil)
+}
+
+func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(net.Addr)) int {
+	fs := flag.NewFlagSet("icpfiling backend", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8787", "address to listen on; loopback unless --public")
+	dataDir := fs.String("data", "", "directory for the stored filings (required)")
+	token := fs.String("token", "", "bearer token clients must send (visible in the process list: prefer --token-file)")
+	tokenFile := fs.String("token-file", "", "file holding the bearer token")
+	public := fs.Bool("public", false, "allow a non-loopback --addr (put TLS in front of it)")
+	speed := fs.Float64("speed", 1, "review clock speed: 1 is real time, 86400 makes a day pass per second")
+	var reject stringList
+	fs.Var(&reject, "reject", "reject every filing at 管局审核 with this reason (repeatable), to try the rejection flow")
+	maxBody := fs.Int64("max-body", 64<<20, "largest submission accepted, in bytes")
+	lng := fs.String("lang", "zh", "language of the messages: zh or en")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: icpfiling backend --data DIR [--addr 127.0.0.1:8787] [--token T | --token-file F] [--speed N] [--reject REASON]... [--public]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitClean
+		}
+		return exitUnreadable
+	}
+	if *lng != "zh" && *lng != "en" {
+		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", *lng)
+		return exitUnreadable
+	}
+	if fs.NArg() > 0 || *dataDir == "" {
+		fmt.Fprintln(stderr, pick(*lng, "须用 --data 指定存放备案的目录。", "--data DIR is required."))
+		fs.Usage()
+		return exitUnreadable
+	}
+	if *speed <= 0 {
+		fmt.Fprintln(stderr, pick(*lng, "--speed 须大于 0。", "--speed must be greater than 0."))
+		return exitUnreadable
+	}
+	tok := *token
+	if *tokenFile != "" {
+		b, err := os.ReadFile(*tokenFile)
+		if err != nil {
+			fmt.Fprintln(stderr, pick(*lng, "无法读取令牌文件：", "cannot read the token file: ")+err.Error())
+			return exitUnreadable
+		}
+		tok = strings.TrimSpace(string(b))
+	}
+	if !backend.IsLoopback(*addr) {
+		if !*public {
+			fmt.Fprintln(stderr, pick(*lng,
+				"拒绝监听非本机地址 "+*addr+"：参考后台只用于试用和测试。确需对外提供时加 --public，并在前面配置 HTTPS。",
+				"refusing to listen on "+*addr+", which is not loopback: the reference backend is for trying and testing. Add --public if you mean it, and put HTTPS in front."))
+			return exitUnreadable
+		}
+		fmt.Fprintln(stderr, pick(*lng,
+			"警告：参考后台正在监听非本机地址 "+*addr+"，它本身不提供 HTTPS。",
+			"warning: the reference backend listens on "+*addr+", beyond this machine, and serves no HTTPS itself."))
+		if tok == "" {
+			fmt.Fprintln(stderr, pick(*lng, "警告：未设置 --token，任何人都能提交和查询。", "warning: no --token: anyone can submit and read."))
+		}
+	}
+	opt := backend.Options{Dir: *dataDir, Token: tok, MaxBodyBytes: *maxBody,
+		Logf: func(format string, a ...any) {
+			fmt.Fprintf(stderr, "%s %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, a...))
+		}}
+	if *speed != 1 {
+		opt.Clock = backend.SpeedClock(time.Now(), *speed)
+	}
+	if len(reject) > 0 {
+		opt.Decide = backend.RejectAtBureau(reject...)
+	}
+	srv, err := backend.New(opt)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUnreadable
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err = srv.ListenAndServe(ctx, *addr, 10*time.Second, func(a net.Addr) {
+		p := filing.DefaultPack()
+		fmt.Fprintf(stdout, "%s http://%s  (%s %d)\n", pick(*lng, "参考后台已启动：", "reference backend listening on"), a, pick(*lng, "规则包版本", "rule pack revision"), p.Revision)
+		if ready != nil {
+			ready(a)
+		}
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitBlocked
+	}
+	return exitClean
+}

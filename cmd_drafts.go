@@ -1,0 +1,439 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/bundle"
+	"github.com/icpfiling/icpfiling/filing/store"
+)
+
+const draftsUsage = `usage: icpfiling drafts list   [--search TEXT] [--deleted] [--json]
+       icpfiling drafts show   ID [--json]
+       icpfiling drafts export --out FILE.icpf [--with-secrets] [ID...]   (all drafts without IDs)
+       icpfiling drafts import FILE.icpf [--replace]
+       icpfiling drafts delete ID... | --undo ID... | --all-data --yes
+common flags: --data-dir DIR  --passphrase-file FILE  --lang zh|en
+       --bundle-passphrase-file FILE   seals (export --with-secrets) or opens (import) the bundle's passwords`
+
+// draftsFlags are the flags every drafts subcommand takes.
+type draftsFlags struct {
+	dataDir, passFile, bundlePassFile, lang string
+	asJSON                                  bool
+}
+
+func (f *draftsFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data-dir", "", "the app's data directory (default: the per-user one)")
+	fs.StringVar(&f.dataDir, "data", "", "same as --data-dir")
+	fs.StringVar(&f.passFile, "passphrase-file", "", "file holding the store passphrase (to read or keep passwords, or open an encrypted store)")
+	fs.StringVar(&f.bundlePassFile, "bundle-passphrase-file", "", "file holding the passphrase of a bundle's sealed passwords")
+	fs.StringVar(&f.lang, "lang", "zh", "language of the messages: zh or en")
+	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+}
+
+func (f *draftsFlags) open(stderr io.Writer) (*store.Store, int) {
+	opts := store.Options{Dir: f.dataDir, SnapshotInterval: -1}
+	if f.passFile != "" {
+		p, err := readSecretFile(f.passFile)
+		if err != nil {
+			fmt.Fprintln(stderr, pick(f.lang, "无法读取口令文件：", "cannot read the passphrase file: ")+err.Error())
+			return nil, exitUnreadable
+		}
+		opts.Passphrase = p
+	}
+	st, err := store.Open(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		if errors.Is(err, store.ErrDamaged) {
+			fmt.Fprintln(stderr, pick(f.lang, "可在程序窗口中从快照恢复。", "Open the app's window to restore from a snapshot."))
+		}
+		return nil, exitBlocked
+	}
+	return st, exitClean
+}
+
+func (f *draftsFlags) bundlePassphrase(stderr io.Writer) (filing.Secret, bool) {
+	if f.bundlePassFile == "" {
+		return filing.Secret{}, true
+	}
+	p, err := readSecretFile(f.bundlePassFile)
+	if err != nil {
+		fmt.Fprintln(stderr, pick(f.lang, "无法读取导出包口令文件：", "cannot read the bundle passphrase file: ")+err.Error())
+		return filing.Secret{}, false
+	}
+	return p, true
+}
+
+// cmdDrafts lists, shows, exports, imports and deletes the drafts kept in
+// the app's data directory, for scripts and agencies without the window.
+func cmdDrafts(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, draftsUsage)
+		return exitUnreadable
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("icpfiling drafts "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f draftsFlags
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, draftsUsage)
+		fs.PrintDefaults()
+	}
+	search := fs.String("search", "", "list: only drafts whose subject name or domain contains TEXT, or whose certificate number ends with it")
+	deleted := fs.Bool("deleted", false, "list: the deleted drafts that can still be brought back")
+	out := fs.String("out", "", "export: the bundle file to write")
+	withSecrets := fs.Bool("with-secrets", false, "export: include the stored passwords, sealed with --bundle-passphrase-file")
+	replace := fs.Bool("replace", false, "import: overwrite drafts with the same ID instead of keeping both")
+	undo := fs.Bool("undo", false, "delete: bring deleted drafts back")
+	allData := fs.Bool("all-data", false, "delete: remove ALL of the app's data (drafts, scans, snapshots, logs)")
+	yes := fs.Bool("yes", false, "delete --all-data: confirm")
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitUnreadable
+	}
+	if f.lang != "zh" && f.lang != "en" {
+		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", f.lang)
+		return exitUnreadable
+	}
+	switch sub {
+	case "list":
+		return draftsList(&f, *search, *deleted, stdout, stderr)
+	case "show":
+		if len(positional) != 1 {
+			fs.Usage()
+			return exitUnreadable
+		}
+		return draftsShow(&f, positional[0], stdout, stderr)
+	case "export":
+		if *out == "" {
+			fmt.Fprintln(stderr, pick(f.lang, "请用 --out 指定导出文件。", "give the bundle file with --out"))
+			return exitUnreadable
+		}
+		return draftsExport(&f, *out, *withSecrets, positional, stdout, stderr)
+	case "import":
+		if len(positional) != 1 {
+			fs.Usage()
+			return exitUnreadable
+		}
+		return draftsImport(&f, positional[0], *replace, stdout, stderr)
+	case "delete":
+		if *allData {
+			return draftsDeleteAll(&f, *yes, stdout, stderr)
+		}
+		if len(positional) == 0 {
+			fs.Usage()
+			return exitUnreadable
+		}
+		return draftsDelete(&f, positional, *undo, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "unknown drafts command %q\n%s\n", sub, draftsUsage)
+	return exitUnreadable
+}
+
+func draftsList(f *draftsFlags, search string, deleted bool, stdout, stderr io.Writer) int {
+	st, code := f.open(stderr)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	var list []store.DraftInfo
+	var err error
+	if deleted {
+		list, err = st.ListDeleted()
+	} else {
+		list, err = st.SearchDrafts(search)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return exitBlocked
+	}
+	if f.asJSON {
+		if list == nil {
+			list = []store.DraftInfo{}
+		}
+		return writeJSON(stdout, list)
+	}
+	for _, d := range list {
+		when := d.Edited.Local().Format("2006-01-02 15:04")
+		if deleted {
+			when = pick(f.lang, "删除于 ", "deleted ") + d.Deleted.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(stdout, "%s  %-16s  %s  %s  %s  …%s\n", d.ID, draftStatus(d.Status, f.lang), when,
+			orDash(d.SubjectName), orDash(strings.Join(d.Domains, ",")), d.CertificateTail)
+	}
+	fmt.Fprintln(stdout, pick(f.lang, fmt.Sprintf("共 %d 份草稿", len(list)), fmt.Sprintf("%d drafts", len(list))))
+	return exitClean
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// draftStatus names a draft's status; statusLabel (cmd_submit.go) knows
+// every status after submission.
+func draftStatus(st filing.Status, lang string) string {
+	if st == filing.StatusDraft {
+		return pick(lang, "草稿", "draft")
+	}
+	return statusLabel(st, lang)
+}
+
+func draftsShow(f *draftsFlags, id string, stdout, stderr io.Writer) int {
+	st, code := f.open(stderr)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	app, info, err := st.LoadDraft(id)
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return exitBlocked
+	}
+	masked := maskApplication(app)
+	if f.asJSON {
+		return writeJSON(stdout, struct {
+			Info        store.DraftInfo     `json:"info"`
+			Application *filing.Application `json:"application"`
+		}{info, masked})
+	}
+	l := f.lang
+	w := func(format string, a ...any) { fmt.Fprintf(stdout, format+"\n", a...) }
+	w("%s %s", pick(l, "草稿", "draft"), info.ID)
+	w("  %s: %s   %s: %s   %s: %s", pick(l, "状态", "status"), draftStatus(info.Status, l),
+		pick(l, "创建", "created"), info.Created.Local().Format("2006-01-02 15:04"),
+		pick(l, "最后编辑", "last edited"), info.Edited.Local().Format("2006-01-02 15:04"))
+	w("  %s: %s  %s: %s  %s: %s", pick(l, "类型", "kind"), masked.Kind, pick(l, "省份", "province"), masked.Province,
+		pick(l, "主体性质", "subject type"), masked.Subject.Type)
+	w("  %s: %s", pick(l, "主办单位", "subject"), orDash(masked.Subject.Name))
+	w("  %s: %s (%s)", pick(l, "证件号码", "certificate number"), orDash(masked.Subject.CertificateNumber), masked.Subject.CertificateType)
+	showPerson(w, pick(l, "主体负责人", "subject owner"), masked.Subject.Owner, l)
+	for i, site := range masked.Websites {
+		w("  %s %d: %s  %s  %s", pick(l, "网站", "website"), i+1, orDash(site.Domain), site.Name, site.ICPNumber)
+		showPerson(w, "    "+pick(l, "网站负责人", "website owner"), site.Owner, l)
+	}
+	w("  %s: %s/%s, %d %s", pick(l, "产品", "product"), masked.Product.Type, masked.Product.Product, masked.Product.Months, pick(l, "个月", "months"))
+	for _, sf := range []struct {
+		name, zh, en string
+	}{{"filing_password", "工信部备案密码", "MIIT filing password"}, {"console_password", "主机控制台密码", "host console password"}} {
+		state := pick(l, "未保存（提交时再输入）", "not stored (asked at submit time)")
+		for _, s := range info.StoredSecrets {
+			if s == sf.name {
+				state = pick(l, "已加密保存", "stored encrypted")
+			}
+		}
+		w("  %s: %s", pick(l, sf.zh, sf.en), state)
+	}
+	for _, d := range masked.Documents {
+		if d.Attachment != nil {
+			w("  %s %s: %s", pick(l, "资料", "document"), d.Slot, attachmentLine(st, *d.Attachment, l))
+		}
+	}
+	if masked.Photo.Attachment != nil {
+		w("  %s: %s", pick(l, "核验照片", "verification photo"), attachmentLine(st, *masked.Photo.Attachment, l))
+	}
+	for _, ev := range masked.Timeline {
+		w("  %s %s %s", ev.At.Local().Format("2006-01-02 15:04"), draftStatus(ev.Status, l), strings.Join(ev.Reasons, "；"))
+	}
+	return exitClean
+}
+
+func showPerson(w func(string, ...any), role string, p filing.Person, lang string) {
+	w("  %s: %s  %s %s  %s %s  %s", role, orDash(p.Name), pick(lang, "证件", "ID"), orDash(p.IDNumber),
+		pick(lang, "手机", "mobile"), orDash(p.Mobile), orDash(p.Email))
+}
+
+func attachmentLine(st *store.Store, a filing.Attachment, lang string) string {
+	state := pick(lang, "完好", "intact")
+	if err := st.VerifyAttachment(a); err != nil {
+		state = message(err, lang)
+	}
+	return fmt.Sprintf("%s, %.1f KB, sha256 %.12s… [%s]", a.OriginalName, float64(a.Size)/1024, a.SHA256, state)
+}
+
+// maskApplication copies app with every identity number and phone number
+// reduced to its last 4 characters, for printing. Secrets print as a mask
+// by themselves (filing.Secret).
+func maskApplication(app *filing.Application) *filing.Application {
+	cp := *app
+	cp.Subject.CertificateNumber = maskTail(cp.Subject.CertificateNumber)
+	cp.Subject.Owner = maskPerson(cp.Subject.Owner)
+	cp.Websites = append([]filing.Website(nil), app.Websites...)
+	for i := range cp.Websites {
+		cp.Websites[i].Owner = maskPerson(cp.Websites[i].Owner)
+	}
+	cp.Backdrop.Phone = maskTail(cp.Backdrop.Phone)
+	cp.FilingPassword = filing.Secret{}
+	cp.Product.ConsolePassword = filing.Secret{}
+	return &cp
+}
+
+func maskPerson(p filing.Person) filing.Person {
+	p.IDNumber = maskTail(p.IDNumber)
+	p.Mobile = maskTail(p.Mobile)
+	p.Phone2 = maskTail(p.Phone2)
+	p.Emergency = maskTail(p.Emergency)
+	return p
+}
+
+// maskTail keeps the last 4 characters; shorter values are masked whole,
+// since showing all of them would reveal the value.
+func maskTail(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return ""
+	}
+	if len(r) <= 4 {
+		return strings.Repeat("*", len(r))
+	}
+	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
+}
+
+func draftsExport(f *draftsFlags, out string, withSecrets bool, ids []string, stdout, stderr io.Writer) int {
+	opts := bundle.ExportOptions{IDs: ids, AppVersion: version}
+	if withSecrets {
+		if f.bundlePassFile == "" {
+			fmt.Fprintln(stderr, pick(f.lang, "--with-secrets 需要 --bundle-passphrase-file 指定导出包口令。",
+				"--with-secrets needs --bundle-passphrase-file for the bundle's passphrase"))
+			return exitUnreadable
+		}
+		p, ok := f.bundlePassphrase(stderr)
+		if !ok {
+			return exitUnreadable
+		}
+		opts.SecretsPassphrase = p
+	}
+	if !strings.HasSuffix(out, bundle.Ext) {
+		fmt.Fprintln(stderr, pick(f.lang, "导出文件名应以 .icpf 结尾。", "the bundle file name should end in .icpf"))
+		return exitUnreadable
+	}
+	st, code := f.open(stderr)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	res, err := bundle.ExportFile(out, st, opts)
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return exitBlocked
+	}
+	fmt.Fprintln(stdout, pick(f.lang,
+		fmt.Sprintf("已导出 %d 份申请、%d 个扫描件、%d 个密码到 %s", res.Filings, res.Scans, res.Secrets, out),
+		fmt.Sprintf("exported %d filings, %d scans, %d passwords to %s", res.Filings, res.Scans, res.Secrets, out)))
+	return exitClean
+}
+
+func draftsImport(f *draftsFlags, path string, replace bool, stdout, stderr io.Writer) int {
+	pass, ok := f.bundlePassphrase(stderr)
+	if !ok {
+		return exitUnreadable
+	}
+	// Verify before opening the store: a bad bundle never touches it.
+	b, closer, err := bundle.ReadFile(path, bundle.DefaultLimits)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %s\n", path, message(err, f.lang))
+		fmt.Fprintln(stderr, pick(f.lang, "没有导入任何内容。", "nothing was imported"))
+		return exitUnreadable
+	}
+	defer closer.Close()
+	st, code := f.open(stderr)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	res, err := b.Import(st, bundle.ImportOptions{Replace: replace, SecretsPassphrase: pass})
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %s\n", path, message(err, f.lang))
+		fmt.Fprintln(stderr, pick(f.lang, "没有导入任何申请。", "no filing was imported"))
+		return exitBlocked
+	}
+	for _, d := range res.Drafts {
+		fmt.Fprintf(stdout, "%s  %s  %s\n", d.ID, orDash(d.SubjectName), orDash(strings.Join(d.Domains, ",")))
+		if len(d.UnsavedSecrets) > 0 {
+			fmt.Fprintln(stdout, pick(f.lang, "    密码未保存：数据没有口令或未解锁（--passphrase-file）", "    passwords not kept: the store has no passphrase or is locked (--passphrase-file)"))
+		}
+	}
+	fmt.Fprintln(stdout, pick(f.lang,
+		fmt.Sprintf("已导入 %d 份申请、%d 个扫描件", len(res.Drafts), res.Scans),
+		fmt.Sprintf("imported %d filings, %d scans", len(res.Drafts), res.Scans)))
+	if res.SecretsSkipped {
+		fmt.Fprintln(stdout, pick(f.lang, "导出包里的密码没有导入：需要 --bundle-passphrase-file。",
+			"the bundle's passwords were not imported: they need --bundle-passphrase-file"))
+	}
+	return exitClean
+}
+
+func draftsDelete(f *draftsFlags, ids []string, undo bool, stdout, stderr io.Writer) int {
+	st, code := f.open(stderr)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	failed := false
+	for _, id := range ids {
+		var err error
+		if undo {
+			_, err = st.UndoDelete(id)
+		} else {
+			_, err = st.DeleteDraft(id)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", id, message(err, f.lang))
+			failed = true
+			continue
+		}
+		if undo {
+			fmt.Fprintln(stdout, pick(f.lang, "已恢复 ", "restored ")+id)
+		} else {
+			fmt.Fprintln(stdout, pick(f.lang, "已删除 "+id+"（可用 --undo 恢复）", "deleted "+id+" (--undo brings it back)"))
+		}
+	}
+	if failed {
+		return exitBlocked
+	}
+	return exitClean
+}
+
+func draftsDeleteAll(f *draftsFlags, yes bool, stdout, stderr io.Writer) int {
+	dir := f.dataDir
+	if dir == "" {
+		var err error
+		if dir, err = store.DefaultDir(); err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitBlocked
+		}
+	}
+	if !yes {
+		fmt.Fprintln(stderr, pick(f.lang,
+			"这会删除 "+dir+" 中的全部草稿、扫描件、快照和日志，且无法恢复。确认请加 --yes。",
+			"this deletes every draft, scan, snapshot and log in "+dir+" for good; add --yes to confirm"))
+		return exitUnreadable
+	}
+	if err := store.DeleteAllData(dir); err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return exitBlocked
+	}
+	fmt.Fprintln(stdout, pick(f.lang, "已删除全部数据：", "all data deleted: ")+dir)
+	return exitClean
+}
+
+func writeJSON(w io.Writer, v any) int {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return exitBlocked
+	}
+	return exitClean
+}

@@ -1,0 +1,412 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/bundle"
+	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/filing/submit"
+)
+
+// submitFlags are the connection flags "submit" and "status" share.
+type submitFlags struct {
+	backend, tokenFile, caFile, proxy, dataDir, passFile, lang string
+}
+
+func (f *submitFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.backend, "backend", "", "backend URL (default: the one saved in the app's settings)")
+	fs.StringVar(&f.tokenFile, "token-file", "", "file holding the backend's bearer token (default: the saved token)")
+	fs.StringVar(&f.caFile, "ca-file", "", "extra root certificate (PEM) for a backend with a private CA")
+	fs.StringVar(&f.proxy, "proxy", "", "http(s) proxy URL")
+	fs.StringVar(&f.dataDir, "data", "", "the app's data directory (default: the per-user one)")
+	fs.StringVar(&f.passFile, "passphrase-file", "", "file holding the store passphrase, to use saved passwords and token")
+	fs.StringVar(&f.lang, "lang", "zh", "language of the messages: zh or en")
+}
+
+func readSecretFile(path string) (filing.Secret, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return filing.Secret{}, err
+	}
+	return filing.NewSecret(strings.TrimRight(string(b), "\r\n")), nil
+}
+
+// open opens the store and builds the client from the saved settings and
+// the flags; the client is nil when no backend is known.
+func (f *submitFlags) open(stderr io.Writer) (*store.Store, *submit.Client, int) {
+	opts := store.Options{Dir: f.dataDir, SnapshotInterval: -1}
+	if f.passFile != "" {
+		p, err := readSecretFile(f.passFile)
+		if err != nil {
+			fmt.Fprintln(stderr, pick(f.lang, "无法读取口令文件：", "cannot read the passphrase file: ")+err.Error())
+			return nil, nil, exitUnreadable
+		}
+		opts.Passphrase = p
+	}
+	st, err := store.Open(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return nil, nil, exitUnreadable
+	}
+	set, err := submit.LoadSettings(st)
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+	}
+	if f.backend != "" {
+		set.URL = f.backend
+	}
+	if f.caFile != "" {
+		set.CAFile = f.caFile
+	}
+	if f.proxy != "" {
+		set.Proxy = f.proxy
+	}
+	if f.tokenFile != "" {
+		tok, err := readSecretFile(f.tokenFile)
+		if err != nil {
+			_ = st.Close()
+			fmt.Fprintln(stderr, pick(f.lang, "无法读取令牌文件：", "cannot read the token file: ")+err.Error())
+			return nil, nil, exitUnreadable
+		}
+		set.Token = filing.NewSecret(strings.TrimSpace(tok.Reveal()))
+	}
+	if !set.Configured() {
+		return st, nil, exitClean
+	}
+	cfg, err := set.Config()
+	var c *submit.Client
+	if err == nil {
+		c, err = submit.NewClient(cfg)
+	}
+	if err != nil {
+		_ = st.Close()
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return nil, nil, exitUnreadable
+	}
+	return st, c, exitClean
+}
+
+func cmdSubmit(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runSubmit(ctx, args, stdout, stderr)
+}
+
+func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("icpfiling submit", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f submitFlags
+	f.register(fs)
+	draft := fs.String("draft", "", "submit this saved draft")
+	bundlePass := fs.String("bundle-passphrase-file", "", "file holding the passphrase of a .icpf bundle's sealed passwords")
+	asJSON := fs.Bool("json", false, "print the outcome as JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: icpfiling submit FILE.icpf|FILE.json|--draft ID [--backend URL] [--token-file F] [--ca-file F] [--proxy URL] [--data DIR] [--passphrase-file F] [--bundle-passphrase-file F] [--json] [--lang zh|en]")
+		fs.PrintDefaults()
+	}
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitUnreadable
+	}
+	if f.lang != "zh" && f.lang != "en" {
+		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", f.lang)
+		return exitUnreadable
+	}
+	if (len(files) == 1) == (*draft != "") || len(files) > 1 {
+		fs.Usage()
+		return exitUnreadable
+	}
+	st, client, code := f.open(stderr)
+	if code != exitClean {
+		return code
+	}
+	defer st.Close()
+	if client == nil {
+		fmt.Fprintln(stderr, pick(f.lang, "未指定备案后台：请用 --backend URL，或先在程序设置中填写。",
+			"no backend: pass --backend URL or set one in the app's settings"))
+		return exitUnreadable
+	}
+
+	var apps []*filing.Application
+	switch {
+	case *draft != "":
+		app, _, err := st.LoadDraft(*draft)
+		if err != nil {
+			fmt.Fprintln(stderr, message(err, f.lang))
+			return exitUnreadable
+		}
+		apps = append(apps, app)
+	case strings.HasSuffix(strings.ToLower(files[0]), bundle.Ext):
+		opts := bundle.ImportOptions{}
+		if *bundlePass != "" {
+			p, err := readSecretFile(*bundlePass)
+			if err != nil {
+				fmt.Fprintln(stderr, pick(f.lang, "无法读取口令文件：", "cannot read the passphrase file: ")+err.Error())
+				return exitUnreadable
+			}
+			opts.SecretsPassphrase = p
+		}
+		// Imported as drafts first: what is submitted is what this machine keeps.
+		res, err := bundle.ImportFile(files[0], st, opts)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", files[0], message(err, f.lang))
+			return exitUnreadable
+		}
+		if res.SecretsSkipped {
+			fmt.Fprintln(stderr, pick(f.lang, "注意：包中的密码未导入（未提供 --bundle-passphrase-file）。",
+				"note: the bundle's passwords were not imported (no --bundle-passphrase-file)."))
+		}
+		for _, d := range res.Drafts {
+			app, _, err := st.LoadDraft(d.ID)
+			if err != nil {
+				fmt.Fprintln(stderr, message(err, f.lang))
+				return exitUnreadable
+			}
+			// The bundle's passwords reach the draft only when the store can
+			// keep them (--passphrase-file); otherwise Validate names them missing.
+			apps = append(apps, app)
+		}
+	default:
+		data, err := os.ReadFile(files[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", files[0], pick(f.lang, "无法读取文件："+err.Error(), "cannot read the file: "+err.Error()))
+			return exitUnreadable
+		}
+		app, err := filing.DecodeApplication(data)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", files[0], message(err, f.lang))
+			return exitUnreadable
+		}
+		apps = append(apps, app)
+	}
+
+	var mu sync.Mutex
+	lastShown := map[string]int64{}
+	o := submit.NewOutbox(st, submit.Options{Client: client,
+		OnProgress: func(id string, p submit.Progress) {
+			if p.Total == 0 {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			pct := p.Sent * 100 / p.Total
+			if pct/10 != lastShown[id]/10 || p.Sent == p.Total {
+				lastShown[id] = pct
+				fmt.Fprintf(stderr, "%s  %3d%%  %s / %s\n", id, pct, mib(p.Sent), mib(p.Total))
+			}
+		}})
+	var subs []submit.Submission
+	for _, app := range apps {
+		s, err := o.Submit(app)
+		if err != nil {
+			var be *submit.BlockedError
+			if errors.As(err, &be) {
+				writeFindingsText(stderr, be.Findings, f.lang)
+				fmt.Fprintln(stderr, be.Message(f.lang))
+				return exitBlocked
+			}
+			fmt.Fprintln(stderr, message(err, f.lang))
+			return exitUnreadable
+		}
+		subs = append(subs, s)
+	}
+
+	// Send, and wait until each has an answer or failed its first round;
+	// what is not delivered stays in the outbox for the app.
+	runCtx, stopRun := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = o.Run(runCtx); close(done) }()
+	results := make([]submit.Submission, len(subs))
+	for i, s := range subs {
+		results[i] = waitSettled(ctx, o, s.ID)
+	}
+	stopRun()
+	<-done
+	for i := range results {
+		results[i], _ = o.Get(results[i].ID)
+	}
+	return printSubmissions(stdout, stderr, results, *asJSON, f.lang, ctx.Err() != nil)
+}
+
+// waitSettled polls the record until its first round is over (bounded by
+// ctx; the client's own timeouts bound each round).
+func waitSettled(ctx context.Context, o *submit.Outbox, id string) submit.Submission {
+	for {
+		s, err := o.Get(id)
+		if err != nil {
+			return s
+		}
+		switch {
+		case s.State == submit.Queued && s.Attempts > 0, s.State != submit.Queued && s.State != submit.Sending:
+			return s
+		}
+		select {
+		case <-ctx.Done():
+			return s
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+func printSubmissions(stdout, stderr io.Writer, subs []submit.Submission, asJSON bool, lng string, interrupted bool) int {
+	code := exitClean
+	for _, s := range subs {
+		if s.State != submit.Accepted && s.State != submit.Approved && s.State != submit.Rejected {
+			code = exitBlocked
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		for i := range subs {
+			subs[i].Application = nil // the filing itself is not the outcome
+		}
+		_ = enc.Encode(subs)
+		return code
+	}
+	for _, s := range subs {
+		fmt.Fprintf(stdout, "%s  %s", s.ID, s.State.Label(lng))
+		if s.RemoteID != "" {
+			fmt.Fprintf(stdout, "  %s %s", pick(lng, "后台编号", "backend id"), s.RemoteID)
+		}
+		fmt.Fprintln(stdout)
+		if s.Error != nil {
+			fmt.Fprintf(stdout, "    %s\n", s.Error.Message(lng))
+		}
+		if len(s.Findings) > 0 {
+			writeFindingsText(stdout, s.Findings, lng)
+		}
+		if s.State == submit.Queued {
+			fmt.Fprintln(stdout, pick(lng, "    未送达：已留在发件箱，程序运行时会自动重试。",
+				"    not delivered: it stays in the outbox and the app retries it automatically."))
+		}
+	}
+	if interrupted {
+		fmt.Fprintln(stderr, pick(lng, "已中断；未送达的提交留在发件箱中。", "interrupted; undelivered submissions stay in the outbox."))
+	}
+	return code
+}
+
+func cmdStatus(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("icpfiling status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f submitFlags
+	f.register(fs)
+	asJSON := fs.Bool("json", false, "print the submission as JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: icpfiling status ID [--backend URL] [--token-file F] [--data DIR] [--json] [--lang zh|en]")
+		fmt.Fprintln(stderr, "       ID is the submission's id (icpf-…) or the backend's filing id (f-…)")
+		fs.PrintDefaults()
+	}
+	ids, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitUnreadable
+	}
+	if f.lang != "zh" && f.lang != "en" {
+		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", f.lang)
+		return exitUnreadable
+	}
+	if len(ids) != 1 {
+		fs.Usage()
+		return exitUnreadable
+	}
+	st, client, code := f.open(stderr)
+	if code != exitClean {
+		return code
+	}
+	defer st.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	o := submit.NewOutbox(st, submit.Options{Client: client})
+	s, err := o.Find(ids[0])
+	switch {
+	case err == nil:
+		if s.RemoteID != "" && client != nil {
+			if fresh, err := o.Refresh(ctx, s.ID); err == nil {
+				s = fresh
+			} else {
+				fmt.Fprintln(stderr, pick(f.lang, "无法刷新状态，显示的是本机记录：", "cannot refresh; showing the local record: ")+message(err, f.lang))
+			}
+		}
+	case errors.Is(err, store.ErrNotFound) && client != nil:
+		// Not sent from this machine: ask the backend directly.
+		fl, err := client.Status(ctx, ids[0])
+		if err != nil {
+			fmt.Fprintln(stderr, message(err, f.lang))
+			return exitBlocked
+		}
+		s = submit.Submission{ID: fl.IdempotencyKey, RemoteID: fl.ID, ReceivedAt: fl.ReceivedAt,
+			Status: fl.Status, Timeline: fl.Timeline, State: submit.Accepted, Backend: client.BaseURL()}
+		switch {
+		case fl.Rejected():
+			s.State = submit.Rejected
+		case fl.Status == filing.StatusApproved:
+			s.State = submit.Approved
+		}
+	default:
+		fmt.Fprintln(stderr, pick(f.lang, "本机没有这份提交："+ids[0], "no such submission on this machine: "+ids[0]))
+		return exitUnreadable
+	}
+	if *asJSON {
+		s.Application = nil
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		return exitClean
+	}
+	fmt.Fprintf(stdout, "%s  %s\n", s.ID, s.State.Label(f.lang))
+	if s.RemoteID != "" {
+		fmt.Fprintf(stdout, "%s %s  %s\n", pick(f.lang, "后台编号", "backend id"), s.RemoteID, s.Backend)
+	}
+	if s.Error != nil {
+		fmt.Fprintf(stdout, "%s\n", s.Error.Message(f.lang))
+	}
+	for _, e := range s.Timeline {
+		fmt.Fprintf(stdout, "  %s  %s\n", e.At.Local().Format("2006-01-02 15:04"), statusLabel(e.Status, f.lang))
+		for _, r := range e.Reasons {
+			fmt.Fprintf(stdout, "      %s %s\n", pick(f.lang, "驳回原因：", "reason:"), r)
+		}
+	}
+	if s.State == submit.Rejected && s.NewRevision != "" {
+		fmt.Fprintf(stdout, "%s %s\n", pick(f.lang, "已生成可修改的新版本草稿：", "editable new revision (draft):"), s.NewRevision)
+	}
+	return exitClean
+}
+
+var statusNames = map[filing.Status][2]string{
+	filing.StatusSubmitted: {"已提交", "submitted"}, filing.StatusInitialReview: {"初审中", "initial review"},
+	filing.StatusInitialRejected: {"初审驳回", "rejected at the initial review"}, filing.StatusPhotoReview: {"照片审核", "photo review"},
+	filing.StatusPendingBureau: {"待提交管局", "waiting for the bureau"}, filing.StatusSMS: {"短信核验", "SMS verification"},
+	filing.StatusBureauReview: {"管局审核中", "bureau review"}, filing.StatusBureauRejected: {"管局驳回", "rejected by the bureau"},
+	filing.StatusApproved: {"已通过", "approved"}, filing.StatusWithdrawn: {"已撤回", "withdrawn"},
+}
+
+func statusLabel(s filing.Status, lng string) string {
+	n, ok := statusNames[s]
+	if !ok {
+		return string(s)
+	}
+	return pick(lng, n[0], n[1])
+}

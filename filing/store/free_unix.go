@@ -1,0 +1,14 @@
+//go:build unix
+
+package store
+
+import "syscall"
+
+// diskFree is the space an unprivileged process may still write at path.
+func diskFree(path string) (uint64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(path, &st); err != nil {
+		return 0, err
+	}
+	return uint64(st.Bavail) * uint64(st.Bsize), nil
+}

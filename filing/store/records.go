@@ -1,0 +1,185 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// Key prefixes inside Badger. One letter each keeps keys short; the
+// namespaces never overlap because every prefix ends in '/'.
+const (
+	prefixRecord = "r/" // r/<ns>/<key>: records of other packages
+	prefixDraft  = "d/" // d/<id>: a draft
+	prefixMeta   = "m/" // m/<id>: the list row of a draft
+	prefixTrash  = "t/" // t/<id>: a deleted draft, until the undo window ends
+	prefixSecret = "s/" // s/<name>: an encrypted setting such as the backend token
+)
+
+type badgerTxn = badger.Txn
+
+// maxRecordSize keeps every value far below Badger's value-log file size,
+// whose "too large" error would dump the value into the error text.
+const maxRecordSize = 4 << 20
+
+func recordKey(ns, key string) ([]byte, error) {
+	if ns == "" || strings.ContainsAny(ns, "/\x00") || !utf8.ValidString(ns) || len(ns) > 64 {
+		return nil, invalid("记录命名空间 %q 无效。", "invalid record namespace %q", ns)
+	}
+	if key == "" || len(key) > 512 || !utf8.ValidString(key) {
+		return nil, invalid("记录键无效（须为 1–512 字节的 UTF-8）。", "invalid record key (must be 1–512 bytes of UTF-8)")
+	}
+	return []byte(prefixRecord + ns + "/" + key), nil
+}
+
+// PutRecord stores value under (ns, key), replacing what was there. The
+// write is synced to disk when PutRecord returns.
+func (s *Store) PutRecord(ns, key string, value []byte) error {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return err
+	}
+	if len(value) > maxRecordSize {
+		return invalid("记录太大（上限 %d MB）。", "record too large (limit %d MB)", maxRecordSize>>20)
+	}
+	return s.update(func(txn *badger.Txn) error {
+		return txn.Set(k, append([]byte(nil), value...))
+	})
+}
+
+// GetRecord returns a copy of the value under (ns, key), or an error that
+// errors.Is(err, ErrNotFound).
+func (s *Store) GetRecord(ns, key string) ([]byte, error) {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.get(k)
+	if errors.Is(err, ErrNotFound) {
+		return nil, notFound("record", "记录", ns+"/"+key)
+	}
+	return v, err
+}
+
+// DeleteRecord removes (ns, key); deleting an absent record is not an error.
+func (s *Store) DeleteRecord(ns, key string) error {
+	k, err := recordKey(ns, key)
+	if err != nil {
+		return err
+	}
+	return s.update(func(txn *badger.Txn) error { return txn.Delete(k) })
+}
+
+// ListRecords returns every record of ns, keyed without the namespace.
+func (s *Store) ListRecords(ns string) (map[string][]byte, error) {
+	p, err := recordKey(ns, "x")
+	if err != nil {
+		return nil, err
+	}
+	prefix := p[:len(p)-1]
+	out := map[string][]byte{}
+	err = s.scan(prefix, func(k, v []byte) error {
+		out[string(k[len(prefix):])] = v
+		return nil
+	})
+	return out, err
+}
+
+// update runs fn in a read-write transaction and marks the store changed.
+func (s *Store) update(fn func(txn *badger.Txn) error) error {
+	if s.isClosed() {
+		return errClosed
+	}
+	if err := s.checkSpace(); err != nil {
+		return err
+	}
+	err := s.db.Update(fn)
+	// Two writers of the same draft (an autosave and a delete) conflict;
+	// the functions re-read inside the transaction, so running again is safe.
+	for i := 0; i < 3 && errors.Is(err, badger.ErrConflict); i++ {
+		err = s.db.Update(fn)
+	}
+	if err != nil {
+		var se *Error
+		if errors.As(err, &se) {
+			return se
+		}
+		return dbError(err)
+	}
+	s.markDirty()
+	return nil
+}
+
+func (s *Store) view(fn func(txn *badger.Txn) error) error {
+	if s.isClosed() {
+		return errClosed
+	}
+	if err := s.db.View(fn); err != nil {
+		var se *Error
+		if errors.As(err, &se) {
+			return se
+		}
+		return dbError(err)
+	}
+	return nil
+}
+
+// get returns a copy of the value under k, or ErrNotFound.
+func (s *Store) get(k []byte) ([]byte, error) {
+	var out []byte
+	err := s.view(func(txn *badger.Txn) error {
+		item, err := txn.Get(k)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return &Error{Kind: ErrNotFound, ZH: "找不到。", EN: "not found"}
+		}
+		if err != nil {
+			return err
+		}
+		out, err = item.ValueCopy(nil)
+		return err
+	})
+	return out, err
+}
+
+// scan calls fn with a copy of every key and value under prefix, in key order.
+func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
+	return s.view(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = prefix
+		opts.PrefetchSize = 64
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			item := it.Item()
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if err := fn(item.KeyCopy(nil), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// minFreeSpace is the space a write needs left on the disk. Badger appends
+// to memory-mapped log files that are sparse until written; running out
+// of disk under a mapping kills the process (SIGBUS) instead of returning
+// an error, so writes are refused while there is less room than a whole
+// log file and a memtable flush could take.
+const minFreeSpace = 64 << 20
+
+func (s *Store) checkSpace() error {
+	if s.freeSpace == nil {
+		return nil
+	}
+	free, err := s.freeSpace(s.dir)
+	if err != nil || free >= minFreeSpace {
+		return nil // an unknown answer must not stop saving
+	}
+	return diskFull(fmt.Errorf("%d bytes free, %d needed", free, minFreeSpace))
+}

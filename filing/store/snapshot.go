@@ -1,0 +1,298 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// A snapshot file is: magic, one flag byte (1 = encrypted), the Badger
+// backup stream (AES-GCM sealed as a whole when the store is encrypted,
+// because Badger's own backup is plaintext even for an encrypted
+// database), and a SHA-256 of everything before it, checked before any
+// byte reaches Badger's Load, which panics on malformed input.
+var snapMagic = []byte("ICPFSNAP1\n")
+
+const (
+	snapPrefix     = "snap-"
+	snapExt        = ".icps"
+	snapTimeFormat = "20060102T150405.000000000Z"
+)
+
+// SnapshotInfo describes one snapshot file.
+type SnapshotInfo struct {
+	Name      string // file name inside snapshots/
+	Taken     time.Time
+	Size      int64
+	Encrypted bool
+}
+
+// Snapshot writes a copy of the database into snapshots/ now and drops the
+// oldest beyond Options.SnapshotKeep. The GUI calls it after a step is
+// finished; the store also takes one periodically and on Close when
+// something changed.
+func (s *Store) Snapshot() (SnapshotInfo, error) {
+	if s.isClosed() {
+		return SnapshotInfo{}, errClosed
+	}
+	return s.takeSnapshot()
+}
+
+func (s *Store) takeSnapshot() (SnapshotInfo, error) {
+	s.snapshot.Lock()
+	defer s.snapshot.Unlock()
+	s.mu.Lock()
+	s.dirty = false
+	s.mu.Unlock()
+	info, err := s.writeSnapshot()
+	if err != nil {
+		s.markDirty()
+		return info, err
+	}
+	s.pruneSnapshots()
+	return info, nil
+}
+
+func (s *Store) writeSnapshot() (SnapshotInfo, error) {
+	var stream bytes.Buffer
+	if _, err := s.db.Backup(&stream, 0); err != nil {
+		return SnapshotInfo{}, dbError(err)
+	}
+	encrypted := s.snapKey != nil
+	var body []byte
+	if encrypted {
+		body = gcmSeal(s.snapKey, stream.Bytes(), snapMagic)
+	} else {
+		body = stream.Bytes()
+	}
+	var out bytes.Buffer
+	out.Write(snapMagic)
+	if encrypted {
+		out.WriteByte(1)
+	} else {
+		out.WriteByte(0)
+	}
+	out.Write(body)
+	sum := sha256.Sum256(out.Bytes())
+	out.Write(sum[:])
+
+	dir := filepath.Join(s.dir, snapshotDirName)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return SnapshotInfo{}, ioError(err, "无法创建快照目录。", "cannot create the snapshot directory")
+	}
+	now := s.opts.Now().UTC()
+	name := snapPrefix + now.Format(snapTimeFormat) + snapExt
+	if err := writeFileAtomic(s.fs, filepath.Join(dir, name), out.Bytes()); err != nil {
+		return SnapshotInfo{}, ioError(err, "写入快照失败。", "writing the snapshot failed")
+	}
+	return SnapshotInfo{Name: name, Taken: now, Size: int64(out.Len()), Encrypted: encrypted}, nil
+}
+
+func (s *Store) pruneSnapshots() {
+	snaps, err := ListSnapshots(s.dir)
+	if err != nil {
+		return
+	}
+	for _, old := range snaps[min(len(snaps), s.opts.SnapshotKeep):] {
+		os.Remove(filepath.Join(s.dir, snapshotDirName, old.Name))
+	}
+}
+
+// ListSnapshots lists the snapshots in dir, newest first, without opening
+// the store: the GUI calls it when Open failed with ErrDamaged or
+// NeedsRecovery(dir) is true, and offers RestoreSnapshot.
+func ListSnapshots(dir string) ([]SnapshotInfo, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, snapshotDirName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, ioError(err, "无法读取快照目录。", "cannot read the snapshot directory")
+	}
+	var out []SnapshotInfo
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasPrefix(name, snapPrefix) || !strings.HasSuffix(name, snapExt) {
+			continue
+		}
+		t, err := time.Parse(snapTimeFormat, strings.TrimSuffix(strings.TrimPrefix(name, snapPrefix), snapExt))
+		if err != nil {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		si := SnapshotInfo{Name: name, Taken: t, Size: info.Size()}
+		if f, err := os.Open(filepath.Join(dir, snapshotDirName, name)); err == nil {
+			head := make([]byte, len(snapMagic)+1)
+			if n, _ := f.Read(head); n == len(head) {
+				si.Encrypted = head[len(snapMagic)] == 1
+			}
+			f.Close()
+		}
+		out = append(out, si)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Taken.After(out[j].Taken) })
+	return out, nil
+}
+
+func badSnapshot(cause error) *Error {
+	return newError(ErrDamaged, cause, "快照文件已损坏，不能用来恢复。", "the snapshot file is damaged and cannot be restored")
+}
+
+// readSnapshot checks the trailer hash and decrypts; it returns the Badger
+// backup stream.
+func readSnapshot(path string, key func() ([]byte, error)) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, notFound("snapshot", "快照", filepath.Base(path))
+	}
+	if err != nil {
+		return nil, ioError(err, "无法读取快照。", "cannot read the snapshot")
+	}
+	head := len(snapMagic) + 1
+	if len(data) < head+sha256.Size || !bytes.Equal(data[:len(snapMagic)], snapMagic) {
+		return nil, badSnapshot(nil)
+	}
+	body, trailer := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], trailer) {
+		return nil, badSnapshot(errors.New("checksum mismatch"))
+	}
+	stream := body[head:]
+	if body[len(snapMagic)] == 1 {
+		k, err := key()
+		if err != nil {
+			return nil, err
+		}
+		if stream, err = gcmOpen(k, stream, snapMagic); err != nil {
+			return nil, wrongPassphrase()
+		}
+	}
+	return stream, nil
+}
+
+// RestoreSnapshot replaces the database in opts.Dir with the snapshot
+// name (from ListSnapshots). The store must not be open. The current
+// database is moved aside, not deleted, so a restore destroys nothing;
+// DeleteAllData removes what was moved aside. An encrypted snapshot needs
+// opts.Passphrase.
+func RestoreSnapshot(opts Options, name string) error {
+	if err := opts.fill(); err != nil {
+		return err
+	}
+	dir := opts.Dir
+	if name != filepath.Base(name) || !strings.HasPrefix(name, snapPrefix) {
+		return invalid("快照名称无效。", "invalid snapshot name")
+	}
+	lock, err := lockDir(filepath.Join(dir, lockFileName))
+	if errors.Is(err, errLockHeld) {
+		return alreadyOpen(nil)
+	}
+	if err != nil {
+		return ioError(err, "无法锁定数据目录。", "cannot lock the data directory")
+	}
+	defer lock.release()
+
+	meta, _, err := readMeta(dir)
+	if err != nil {
+		return err
+	}
+	var kr *keyring
+	keyFor := func() (*keyring, error) {
+		if kr != nil {
+			return kr, nil
+		}
+		kf, err := readKeys(dir)
+		if err != nil {
+			return nil, err
+		}
+		if kf == nil || !opts.Passphrase.IsSet() {
+			return nil, newError(ErrPassphraseRequired, nil, "这个快照已加密，请输入口令。", "this snapshot is encrypted; enter the passphrase")
+		}
+		kr, err = kf.unwrap(opts.Passphrase)
+		return kr, err
+	}
+	stream, err := readSnapshot(filepath.Join(dir, snapshotDirName, name), func() ([]byte, error) {
+		k, err := keyFor()
+		if err != nil {
+			return nil, err
+		}
+		return k.subkey("snapshot v1"), nil
+	})
+	if err != nil {
+		return err
+	}
+	var encKey []byte
+	if meta.Encrypted {
+		k, err := keyFor()
+		if err != nil {
+			return err
+		}
+		encKey = k.storeKey()
+	}
+	if meta.MemTableSize < memTableSize {
+		meta.MemTableSize = memTableSize
+	}
+
+	staging := filepath.Join(dir, dbDirName+".restoring")
+	if err := os.RemoveAll(staging); err != nil {
+		return ioError(err, "无法准备恢复目录。", "cannot prepare the restore directory")
+	}
+	log, err := openEngineLog(LogDir(dir))
+	if err != nil {
+		return ioError(err, "无法写入日志目录。", "cannot write the log directory")
+	}
+	defer log.close()
+	if err := loadInto(staging, meta.MemTableSize, encKey, log, stream); err != nil {
+		os.RemoveAll(staging)
+		return err
+	}
+	live := filepath.Join(dir, dbDirName)
+	if _, err := os.Stat(live); err == nil {
+		aside := filepath.Join(dir, damagedPrefix+time.Now().UTC().Format(snapTimeFormat))
+		if err := os.Rename(live, aside); err != nil {
+			os.RemoveAll(staging)
+			return ioError(err, "无法移开损坏的数据。", "cannot move the damaged store aside")
+		}
+	}
+	if err := os.Rename(staging, live); err != nil {
+		return ioError(err, "无法放入恢复的数据。", "cannot put the restored store in place")
+	}
+	if err := syncDir(dir); err != nil {
+		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
+	}
+	os.Remove(filepath.Join(dir, openingMarker))
+	return nil
+}
+
+// loadInto fills a fresh database at path from a backup stream. Load
+// panics on malformed input in the caller's goroutine, so the panic is
+// turned into an error; the hash check before makes that a last resort.
+func loadInto(path string, memtable int64, key []byte, log badger.Logger, stream []byte) (err error) {
+	db, err := badger.Open(badgerOptions(path, memtable, key, log))
+	if err != nil {
+		return dbError(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = badSnapshot(fmt.Errorf("load panicked: %v", p))
+		}
+		if cerr := db.Close(); err == nil && cerr != nil {
+			err = dbError(cerr)
+		}
+	}()
+	if err := db.Load(bytes.NewReader(stream), 16); err != nil {
+		return badSnapshot(err)
+	}
+	return nil
+}

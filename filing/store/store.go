@@ -1,0 +1,513 @@
+// Package store keeps an applicant's drafts, their scans and other
+// records on this machine: an embedded Badger database for the records, and
+// content-addressed files beside it for the scans.
+//
+// Layout of a data directory:
+//
+//	store/        the Badger database (drafts, records, the wrapped secret key check)
+//	attachments/  scans and photos, one file per SHA-256, written atomically
+//	snapshots/    rolling copies of the database, restorable when it will not open
+//	logs/         warnings from the database engine, never values
+//	meta.json     option values that must not change between runs
+//	keys.json     the master key, wrapped by the passphrase (only when one is set)
+//	app.lock      held while the store is open, so a second process is refused
+//
+// Secrets (filing password, console password, backend token) are encrypted
+// with a key only the passphrase unlocks, or not stored at all.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/icpfiling/icpfiling/filing"
+)
+
+// Names inside a data directory.
+const (
+	dbDirName         = "store"
+	attachmentDirName = "attachments"
+	snapshotDirName   = "snapshots"
+	logDirName        = "logs"
+	metaFileName      = "meta.json"
+	keysFileName      = "keys.json"
+	lockFileName      = "app.lock"
+	// openingMarker exists from just before the database is opened until
+	// the open succeeded; finding it at start means the last open crashed.
+	openingMarker = "opening"
+	// damagedPrefix names a database moved aside by a restore; kept so
+	// nothing is destroyed, removed by DeleteAllData.
+	damagedPrefix = "store.damaged-"
+)
+
+// memTableSize is chosen once: reopening a crashed database with a smaller
+// memtable than it was written with kills the process (Badger log.Fatal
+// "Arena too small"), so meta.json records the largest size ever used and
+// Open never goes below it.
+const memTableSize = 16 << 20
+
+// Options configure Open.
+type Options struct {
+	// Dir is the data directory; "" means DefaultDir().
+	Dir string
+	// Passphrase unlocks the secrets and, for an encrypted store, the
+	// database itself. Without it a store that has a passphrase opens
+	// locked: drafts load without their secrets.
+	Passphrase filing.Secret
+	// EncryptStore encrypts the whole database with Badger's AES
+	// encryption. It takes effect only when the store is created, needs a
+	// Passphrase, and is remembered in meta.json.
+	EncryptStore bool
+	// UndoWindow is how long a deleted draft can be brought back; 0 means 7 days.
+	UndoWindow time.Duration
+	// SnapshotInterval is how often a changed store is snapshotted while
+	// open; 0 means 5 minutes, negative turns periodic snapshots off (one is
+	// still taken on Close when something changed).
+	SnapshotInterval time.Duration
+	// SnapshotKeep is how many snapshots are kept; 0 means 5.
+	SnapshotKeep int
+	// AttachmentGrace protects attachments newer than this from cleanup,
+	// because a scan is stored before the draft that references it is
+	// saved; 0 means 1 hour.
+	AttachmentGrace time.Duration
+	// Now replaces the clock in tests; nil means time.Now.
+	Now func() time.Time
+}
+
+func (o *Options) fill() error {
+	if o.Dir == "" {
+		d, err := DefaultDir()
+		if err != nil {
+			return err
+		}
+		o.Dir = d
+	}
+	abs, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return err
+	}
+	o.Dir = abs
+	if o.UndoWindow == 0 {
+		o.UndoWindow = 7 * 24 * time.Hour
+	}
+	if o.SnapshotInterval == 0 {
+		o.SnapshotInterval = 5 * time.Minute
+	}
+	if o.SnapshotKeep <= 0 {
+		o.SnapshotKeep = 5
+	}
+	if o.AttachmentGrace == 0 {
+		o.AttachmentGrace = time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return nil
+}
+
+// DefaultDir is the per-user data directory: %LOCALAPPDATA%\icpfiling on
+// Windows (local, not roaming: a database must not be synced between
+// machines), ~/Library/Application Support/icpfiling on macOS, and
+// $XDG_DATA_HOME/icpfiling (default ~/.local/share/icpfiling) elsewhere.
+func DefaultDir() (string, error) {
+	const name = "icpfiling"
+	switch runtime.GOOS {
+	case "windows":
+		if d := os.Getenv("LOCALAPPDATA"); d != "" {
+			return filepath.Join(d, name), nil
+		}
+		d, err := os.UserCacheDir() // %LocalAppData% as well
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(d, name), nil
+	case "darwin", "ios":
+		d, err := os.UserConfigDir() // ~/Library/Application Support
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(d, name), nil
+	default:
+		if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+			return filepath.Join(d, name), nil
+		}
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(home, ".local", "share", name), nil
+	}
+}
+
+// LogDir is where the app's parts write their logs, so that DeleteAllData
+// finds them.
+func LogDir(dir string) string { return filepath.Join(dir, logDirName) }
+
+// Store is an open data directory. Its methods are safe for concurrent use.
+type Store struct {
+	opts Options
+	dir  string
+	db   *badger.DB
+	lock *dirLock
+	log  *engineLog
+
+	keysMu sync.RWMutex
+	keys   *keyring // nil while locked or when no passphrase is set
+	// snapKey encrypts snapshots of an encrypted store; it is kept apart
+	// from keys so that Lock does not stop snapshots, just as Badger keeps
+	// its own key while open.
+	snapKey []byte
+
+	// fs is the file layer of attachments and snapshots; tests swap it to
+	// simulate a full disk where no small filesystem can be mounted.
+	fs fileSystem
+	// freeSpace reports the bytes left on the store's disk; tests replace
+	// it to simulate a full disk. nil skips the check.
+	freeSpace func(path string) (uint64, error)
+
+	mu       sync.Mutex // guards dirty, closed
+	dirty    bool
+	closed   bool
+	stop     chan struct{}
+	bgDone   chan struct{}
+	snapshot sync.Mutex // one snapshot at a time
+}
+
+type storeMeta struct {
+	Format       int   `json:"format"`
+	MemTableSize int64 `json:"memtable_size"`
+	Encrypted    bool  `json:"encrypted"`
+}
+
+// errLockHeld is what the platform lock returns when someone holds it.
+var errLockHeld = errors.New("lock held")
+
+func alreadyOpen(cause error) *Error {
+	return newError(ErrAlreadyOpen, cause,
+		"程序已经打开了这份数据（可能在另一个窗口或另一个进程中）。请先关闭它，再重试。",
+		"the app is already open with this data (in another window or process); close it and try again")
+}
+
+// Open opens or creates the store in opts.Dir. When another process holds
+// the directory it returns an error that errors.Is(err, ErrAlreadyOpen) and
+// touches nothing; when the database will not open it returns ErrDamaged,
+// and ListSnapshots shows what can be restored.
+func Open(opts Options) (*Store, error) {
+	if err := opts.fill(); err != nil {
+		return nil, newError(ErrInvalid, err, "找不到用户数据目录。", "cannot determine the user data directory")
+	}
+	dir := opts.Dir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, ioError(err, "无法创建数据目录。", "cannot create the data directory")
+	}
+	lock, err := lockDir(filepath.Join(dir, lockFileName))
+	if errors.Is(err, errLockHeld) {
+		return nil, alreadyOpen(nil)
+	}
+	if err != nil {
+		return nil, ioError(err, "无法锁定数据目录。", "cannot lock the data directory")
+	}
+	s := &Store{opts: opts, dir: dir, lock: lock, fs: osFS{}, freeSpace: diskFree}
+	if err := s.open(); err != nil {
+		if s.log != nil {
+			s.log.close()
+		}
+		lock.release()
+		return nil, err
+	}
+	s.stop = make(chan struct{})
+	s.bgDone = make(chan struct{})
+	go s.background()
+	return s, nil
+}
+
+func (s *Store) open() error {
+	opts := s.opts
+	meta, existed, err := readMeta(s.dir)
+	if err != nil {
+		return err
+	}
+	if !existed {
+		// A directory holding a database but no meta.json was made by a
+		// build that predates meta.json or lost it; assume the current size.
+		meta = storeMeta{Format: 1, MemTableSize: memTableSize, Encrypted: opts.EncryptStore}
+		if opts.EncryptStore && !opts.Passphrase.IsSet() {
+			return invalid("加密整个数据存储需要先设置口令。", "encrypting the store needs a passphrase")
+		}
+		if dbExists(s.dir) {
+			meta.Encrypted = false
+		}
+	}
+	if meta.MemTableSize < memTableSize {
+		meta.MemTableSize = memTableSize
+	}
+
+	kr, err := s.unlockKeys(opts.Passphrase, meta.Encrypted)
+	if err != nil {
+		return err
+	}
+	if !existed && meta.Encrypted && kr == nil {
+		// First open of an encrypted store: the master key is born here.
+		kr, err = createKeys(s.dir, opts.Passphrase)
+		if err != nil {
+			return err
+		}
+	}
+	s.keys = kr
+
+	s.log, err = openEngineLog(LogDir(s.dir))
+	if err != nil {
+		return ioError(err, "无法写入日志目录。", "cannot write the log directory")
+	}
+	var encKey []byte
+	if meta.Encrypted {
+		encKey = kr.storeKey()
+		s.snapKey = kr.subkey("snapshot v1")
+	}
+	// Badger writes its first log through a memory mapping during Open;
+	// without room that is a SIGBUS, not an error.
+	if free, err := diskFree(s.dir); err == nil && free < minFreeSpace {
+		return newError(ErrDiskFull, fmt.Errorf("%d bytes free, %d needed", free, minFreeSpace),
+			"磁盘空间不足，无法打开数据存储；已保存的内容没有受影响。请清理磁盘后重试。",
+			"there is not enough disk space to open the store; what was saved is unaffected. Free some space and try again")
+	}
+	marker := filepath.Join(s.dir, openingMarker)
+	if err := os.WriteFile(marker, []byte(time.Now().UTC().Format(time.RFC3339)), 0o600); err != nil {
+		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
+	}
+	db, err := badger.Open(badgerOptions(filepath.Join(s.dir, dbDirName), meta.MemTableSize, encKey, s.log))
+	if err != nil {
+		switch {
+		case errors.Is(err, badger.ErrEncryptionKeyMismatch):
+			os.Remove(marker)
+			return newError(ErrWrongPassphrase, nil, "口令不正确，无法打开加密的数据。", "the passphrase does not open this encrypted store")
+		case strings.Contains(err.Error(), "Another process is using this Badger database"):
+			os.Remove(marker)
+			return alreadyOpen(nil)
+		case isDiskFull(err):
+			return diskFull(err)
+		}
+		// The marker stays: the next start knows this open failed.
+		return newError(ErrDamaged, err,
+			"数据存储无法打开，可能已损坏。可以从最近的快照恢复草稿。",
+			"the store will not open and may be damaged; drafts can be restored from a recent snapshot")
+	}
+	s.db = db
+	if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		db.Close()
+		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
+	}
+	if !existed {
+		if err := writeMeta(s.dir, meta); err != nil {
+			db.Close()
+			return err
+		}
+	}
+	if _, err := s.migrateDrafts(); err != nil {
+		db.Close()
+		return err
+	}
+	if _, err := s.PurgeDeleted(); err != nil {
+		db.Close()
+		return err
+	}
+	return nil
+}
+
+func dbExists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, dbDirName, "MANIFEST"))
+	return err == nil
+}
+
+// badgerOptions is the desktop option set measured in the store spike:
+// ~22 MiB heap after open instead of ~86, a 64 MiB vlog file while open
+// instead of 2 GiB (real space on NTFS), and no INFO chatter.
+func badgerOptions(path string, memtable int64, key []byte, log badger.Logger) badger.Options {
+	o := badger.DefaultOptions(path).
+		WithLogger(log).
+		WithLoggingLevel(badger.WARNING).
+		// Every acknowledged write is msynced: PutRecord promises durability,
+		// and at autosave rates the ~0.3 ms is invisible. (A no-op on
+		// Windows, where the snapshots are the safety net.)
+		WithSyncWrites(true).
+		WithMemTableSize(memtable).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithBaseTableSize(2 << 20).
+		WithBaseLevelSize(8 << 20).
+		WithValueThreshold(64 << 10).
+		// Scans live beside the database, so the value log only ever holds
+		// the odd large draft.
+		WithValueLogFileSize(16 << 20).
+		WithBlockCacheSize(8 << 20).
+		// Must be > 0 with encryption or Badger panics in its own goroutine.
+		WithIndexCacheSize(4 << 20).
+		WithNumCompactors(2).
+		WithNumGoroutines(2).
+		WithCompactL0OnClose(true)
+	if len(key) > 0 {
+		o = o.WithEncryptionKey(key)
+	}
+	return o
+}
+
+func readMeta(dir string) (storeMeta, bool, error) {
+	var m storeMeta
+	data, err := os.ReadFile(filepath.Join(dir, metaFileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, false, nil
+	}
+	if err != nil {
+		return m, false, ioError(err, "无法读取 meta.json。", "cannot read meta.json")
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, false, newError(ErrDamaged, err, "meta.json 已损坏。", "meta.json is damaged")
+	}
+	if m.Format > 1 {
+		return m, false, newError(ErrInvalid, nil,
+			"这份数据由更新版本的程序写入，请升级程序。",
+			"this data was written by a newer version of the app; update the app")
+	}
+	return m, true, nil
+}
+
+func writeMeta(dir string, m storeMeta) error {
+	data, _ := json.MarshalIndent(m, "", "  ")
+	if err := writeFileAtomic(osFS{}, filepath.Join(dir, metaFileName), data); err != nil {
+		return ioError(err, "无法写入 meta.json。", "cannot write meta.json")
+	}
+	return nil
+}
+
+// NeedsRecovery says whether the last attempt to open the store in dir
+// crashed or failed before finishing; the GUI then offers ListSnapshots
+// instead of opening again straight away.
+func NeedsRecovery(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, openingMarker))
+	return err == nil
+}
+
+// Dir is the data directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Close takes a snapshot if anything changed since the last one, then
+// closes the database and releases the directory. A second Close is a no-op.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	dirty := s.dirty
+	s.mu.Unlock()
+	close(s.stop)
+	<-s.bgDone
+
+	var errs []error
+	if dirty {
+		if _, err := s.takeSnapshot(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := s.db.Close(); err != nil {
+		errs = append(errs, ioError(err, "关闭数据存储时出错。", "error while closing the store"))
+	}
+	s.log.close()
+	if err := s.lock.release(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Store) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+func (s *Store) markDirty() {
+	s.mu.Lock()
+	s.dirty = true
+	s.mu.Unlock()
+}
+
+// background snapshots a changed store periodically and runs value-log GC
+// once shortly after open, as the spike recommends.
+func (s *Store) background() {
+	defer close(s.bgDone)
+	gc := time.NewTimer(30 * time.Second)
+	defer gc.Stop()
+	var tick <-chan time.Time
+	if s.opts.SnapshotInterval > 0 {
+		t := time.NewTicker(s.opts.SnapshotInterval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-gc.C:
+			for s.db.RunValueLogGC(0.5) == nil {
+			}
+		case <-tick:
+			s.mu.Lock()
+			dirty := s.dirty
+			s.mu.Unlock()
+			if dirty {
+				if _, err := s.takeSnapshot(); err != nil {
+					s.log.Warningf("periodic snapshot failed: %v", err)
+				}
+			}
+		}
+	}
+}
+
+func ioError(err error, zh, en string) *Error {
+	if isDiskFull(err) {
+		return diskFull(err)
+	}
+	return newError(ErrIO, err, zh, en)
+}
+
+func diskFull(err error) *Error {
+	return newError(ErrDiskFull, err,
+		"磁盘空间已满，这次没有保存；之前保存的内容没有受影响。请清理磁盘后重试。",
+		"the disk is full, so this was not saved; what was saved before is unchanged. Free some space and try again")
+}
+
+// dbError turns a Badger failure into a store error. Badger's own text is
+// kept only as the cause: a value-too-large error carries a hex dump of
+// the value, which must not reach a dialog.
+func dbError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, badger.ErrDBClosed):
+		return errClosed
+	case isDiskFull(err):
+		return diskFull(err)
+	case errors.Is(err, badger.ErrTxnTooBig):
+		return newError(ErrInvalid, badger.ErrTxnTooBig, "一次写入的数据太多。", "too much data in one write")
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "Value:"); i >= 0 {
+		msg = msg[:i]
+	}
+	return newError(ErrIO, errors.New(msg), "数据存储出错。", "the store failed")
+}
+
+// String is for debugging; it never includes data.
+func (s *Store) String() string { return fmt.Sprintf("store(%s)", s.dir) }

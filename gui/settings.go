@@ -1,0 +1,95 @@
+package gui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/icpfiling/icpfiling/filing"
+)
+
+// BackendSettings is where finished filings are sent.
+type BackendSettings struct {
+	URL    string
+	Token  filing.Secret
+	CAFile string
+	Proxy  string
+}
+
+// Settings keeps the backend settings; the token is stored encrypted or
+// not at all (the store decides), never in plain text.
+type Settings interface {
+	Backend() (BackendSettings, error)
+	SetBackend(BackendSettings) error
+}
+
+func (ui *UI) showSettings() {
+	if ui.Settings == nil {
+		dialog.ShowInformation(lang.L("Settings"), lang.L("Settings are not available in this window."), ui.win)
+		return
+	}
+	cur, err := ui.Settings.Backend()
+	if err != nil {
+		dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+		return
+	}
+	url := widget.NewEntry()
+	url.SetText(cur.URL)
+	url.SetPlaceHolder("https://backend.example.com")
+	token := widget.NewPasswordEntry()
+	token.SetPlaceHolder(lang.L("unchanged when left empty"))
+	ca := widget.NewEntry()
+	ca.SetText(cur.CAFile)
+	proxy := widget.NewEntry()
+	proxy.SetText(cur.Proxy)
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("Backend address"), url),
+		widget.NewFormItem(lang.L("Access token"), token),
+		widget.NewFormItem(lang.L("Extra CA certificate (PEM file)"), ca),
+		widget.NewFormItem(lang.L("Proxy"), proxy),
+	}
+	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		next := BackendSettings{URL: strings.TrimSpace(url.Text), Token: cur.Token, CAFile: strings.TrimSpace(ca.Text), Proxy: strings.TrimSpace(proxy.Text)}
+		if token.Text != "" {
+			next.Token = filing.NewSecret(token.Text)
+		}
+		if err := ui.Settings.SetBackend(next); err != nil {
+			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+		}
+	}, ui.win)
+	d.Resize(fyne.NewSize(600, 320))
+	d.Show()
+}
+
+func (ui *UI) showAbout() {
+	head := widget.NewLabel(lang.L("ICP Access Filing Assistant") + " " + ui.Version + "\n" +
+		lang.L("Rule pack revision {{.Revision}}, published {{.Date}}", map[string]any{"Revision": ui.pack.Revision, "Date": ui.pack.Published.String()}))
+	licences := map[string]string{"Noto Sans CJK SC (SIL OFL 1.1)": FontLicence()}
+	for k, v := range ui.Licences {
+		licences[k] = v
+	}
+	names := make([]string, 0, len(licences))
+	for k := range licences {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	tabs := container.NewAppTabs()
+	for _, n := range names {
+		text := widget.NewLabel(licences[n])
+		text.Wrapping = fyne.TextWrapWord
+		tabs.Append(container.NewTabItem(n, container.NewVScroll(text)))
+	}
+	content := container.NewBorder(head, nil, nil, nil, tabs)
+	d := dialog.NewCustom(lang.L("About"), lang.L("Close"), content, ui.win)
+	d.Resize(fyne.NewSize(760, 560))
+	d.Show()
+}

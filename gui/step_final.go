@@ -1,0 +1,155 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/icpfiling/icpfiling/filing"
+)
+
+func (w *Wizard) photoStep() fyne.CanvasObject {
+	fs := w.fields
+	method, _ := w.ctl.Pack().PhotoMethodFor(w.ctl.App().Province, w.ctl.Day())
+	guide := paragraph(lang.L("A good photo: the website owner stands in the middle of the backdrop, upper body visible, the backdrop fills the whole frame, and the top is neither red nor blue (navy counts as blue). Good light, face sharp, head straight."))
+	parts := []fyne.CanvasObject{guide}
+	if method != nil && method.Method != "shanghai_app" {
+		parts = append(parts, w.slotCard(lang.L("Website owner's verification photo"), "photo", -1, "photo"))
+	}
+	form := newForm(fs.check("backdrop.requested", "", lang.L("I need a backdrop mailed to me (mainland China addresses only)"),
+		func(a *filing.Application) bool { return a.Backdrop.Requested },
+		func(a *filing.Application, v bool) { a.Backdrop.Requested = v }, w.rebuild))
+	if w.ctl.App().Backdrop.Requested {
+		b := func(a *filing.Application) *filing.BackdropRequest { return &a.Backdrop }
+		form.AppendItem(fs.text("backdrop.recipient", lang.L("Recipient"), "",
+			func(a *filing.Application) string { return b(a).Recipient },
+			func(a *filing.Application, v string) { b(a).Recipient = v }))
+		form.AppendItem(fs.text("backdrop.phone", lang.L("Recipient's phone"), "",
+			func(a *filing.Application) string { return b(a).Phone },
+			func(a *filing.Application, v string) { b(a).Phone = v }))
+		w.address(form, "backdrop.address", lang.L("Mailing address"), func(a *filing.Application) *filing.Address { return &b(a).Address })
+	}
+	parts = append(parts, widget.NewCard(lang.L("Backdrop by mail"), "", form))
+	for _, f := range w.ctl.FieldFindings("photo") {
+		if f.Severity == filing.Info {
+			parts = append(parts, paragraph("ℹ "+f.Message(w.lang)))
+		}
+	}
+	return container.NewVBox(parts...)
+}
+
+func (w *Wizard) smsStep() fyne.CanvasObject {
+	a := w.ctl.App()
+	parts := []fyne.CanvasObject{}
+	for _, f := range w.ctl.FieldFindings("sms") {
+		parts = append(parts, paragraph("ℹ "+f.Message(w.lang)))
+	}
+	var phones []string
+	for i, s := range a.Websites {
+		if s.Owner.Mobile != "" {
+			phones = append(phones, lang.L("Website {{.N}}", map[string]any{"N": i + 1})+": "+maskPhone(s.Owner.Mobile))
+		}
+	}
+	if len(phones) > 0 {
+		parts = append(parts, widget.NewCard(lang.L("The code goes to"), lang.L("the website owner's contact 1, which must equal the number at the previous provider"),
+			paragraph(strings.Join(phones, "\n"))))
+	}
+	if a.SMS.SentAt != nil && !a.SMS.Verified {
+		if v := w.ctl.Pack().SMSValidityOn(filing.DateOf(*a.SMS.SentAt)); v != nil {
+			deadline := a.SMS.SentAt.Add(time.Duration(v.Hours) * time.Hour)
+			left := time.Until(deadline).Round(time.Minute)
+			msg := lang.L("Enter the code before {{.Deadline}} ({{.Left}} left).", map[string]any{"Deadline": deadline.Local().Format("2006-01-02 15:04"), "Left": left.String()})
+			if left <= 0 {
+				msg = lang.L("The SMS code has expired: the order is returned and must be submitted again.")
+			}
+			l := paragraph(msg)
+			l.Importance = widget.WarningImportance
+			parts = append(parts, l)
+		}
+	}
+	return container.NewVBox(parts...)
+}
+
+// maskPhone keeps the last four digits, enough to recognise one's own number.
+func maskPhone(s string) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= 4 {
+		return s
+	}
+	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
+}
+
+func (w *Wizard) submitStep() fyne.CanvasObject {
+	flow := w.ctl.Flow()
+	parts := []fyne.CanvasObject{}
+	open := 0
+	for _, st := range flow.Steps[:filing.StepSubmit] {
+		if !st.Applies || len(st.Blocking)+len(st.Warnings) == 0 {
+			continue
+		}
+		step := st.Step
+		var lines []string
+		for _, f := range append(append([]filing.Finding{}, st.Blocking...), st.Warnings...) {
+			lines = append(lines, severityMark(f.Severity)+f.Message(w.lang))
+		}
+		open += len(st.Blocking)
+		go2 := widget.NewButtonWithIcon(lang.L("Go to this step"), theme.NavigateNextIcon(), func() { w.show(step) })
+		parts = append(parts, widget.NewCard(fmt.Sprintf("%d  %s", int(step), step.Name(w.lang)), "",
+			container.NewVBox(paragraph(strings.Join(lines, "\n")), go2)))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, paragraph(lang.L("Nothing blocks this filing.")))
+	}
+	parts = append(parts, w.submitPanel(open))
+	if tl := w.ctl.App().Timeline; len(tl) > 0 {
+		parts = append(parts, w.timelineCard(tl))
+	}
+	return container.NewVBox(parts...)
+}
+
+func (w *Wizard) timelineCard(tl []filing.StatusEvent) fyne.CanvasObject {
+	var lines []string
+	for _, e := range tl {
+		line := e.At.Local().Format("2006-01-02 15:04") + "  " + statusText(e.Status, w.lang)
+		for _, r := range e.Reasons {
+			line += "\n    " + r
+		}
+		lines = append(lines, line)
+	}
+	pack := w.ctl.Pack()
+	var expect []string
+	for _, stage := range []string{"initial", "bureau"} {
+		if r := pack.ReviewFor(stage, w.ctl.Day()); r != nil {
+			name := map[string]string{"initial": lang.L("Initial review"), "bureau": lang.L("Bureau review")}[stage]
+			expect = append(expect, lang.L("{{.Stage}}: {{.Min}}–{{.Max}} working days", map[string]any{"Stage": name, "Min": r.MinDays, "Max": r.MaxDays}))
+		}
+	}
+	return widget.NewCard(lang.L("Status"), strings.Join(expect, " · "), paragraph(strings.Join(lines, "\n")))
+}
+
+var statusNames = map[filing.Status][2]string{
+	filing.StatusDraft:           {"草稿", "Draft"},
+	filing.StatusSubmitted:       {"已提交", "Submitted"},
+	filing.StatusInitialReview:   {"初审中", "Initial review"},
+	filing.StatusInitialRejected: {"初审驳回", "Rejected at initial review"},
+	filing.StatusPhotoReview:     {"照片审核", "Photo review"},
+	filing.StatusPendingBureau:   {"待提交管局", "Waiting for the bureau"},
+	filing.StatusSMS:             {"短信核验", "SMS verification"},
+	filing.StatusBureauReview:    {"管局审核", "Bureau review"},
+	filing.StatusBureauRejected:  {"管局驳回", "Rejected by the bureau"},
+	filing.StatusApproved:        {"审核通过", "Approved"},
+	filing.StatusWithdrawn:       {"已撤回", "Withdrawn"},
+}
+
+func statusText(s filing.Status, lng string) string {
+	if n, ok := statusNames[s]; ok {
+		return pickLang(lng, n[0], n[1])
+	}
+	return string(s)
+}

@@ -1,0 +1,247 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/icpfiling/icpfiling/filing"
+)
+
+// stepContent builds the fields of one step.
+func (w *Wizard) stepContent(s filing.Step) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(fmt.Sprintf("%d  %s", int(s), s.Name(w.lang)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	var body fyne.CanvasObject
+	switch s {
+	case filing.StepPrepare:
+		body = w.prepareStep()
+	case filing.StepVerifyType:
+		body = w.verifyTypeStep()
+	case filing.StepProduct:
+		body = w.productStep()
+	case filing.StepFilingPassword:
+		body = w.passwordStep()
+	case filing.StepAccessInfo:
+		body = w.accessInfoStep()
+	case filing.StepUpload:
+		body = w.uploadStep()
+	case filing.StepPhoto:
+		body = w.photoStep()
+	case filing.StepSMS:
+		body = w.smsStep()
+	case filing.StepSubmit:
+		body = w.submitStep()
+	}
+	note := widget.NewLabel(w.ctl.Flow().Steps[s].Note(w.lang))
+	note.Wrapping = fyne.TextWrapBreak
+	note.Importance = widget.LowImportance
+	if note.Text == "" {
+		note.Hide()
+	}
+	return container.NewVBox(title, note, body)
+}
+
+func paragraph(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapBreak
+	return l
+}
+
+// The option lists come from the rule pack, in the user's language.
+
+func (w *Wizard) provinceOptions() []option {
+	var out []option
+	for _, p := range w.ctl.Pack().Provinces {
+		name := p.ZH
+		if w.lang == "en" {
+			name = p.EN
+		}
+		out = append(out, option{p.Code, name + "（" + p.Abbr + "）"})
+	}
+	return out
+}
+
+func (w *Wizard) subjectTypeOptions() []option {
+	var out []option
+	for _, t := range w.ctl.Pack().SubjectTypes {
+		out = append(out, option{t.Code, pickLang(w.lang, t.ZH, t.EN)})
+	}
+	return out
+}
+
+// certificateOptions lists the certificate types the chosen subject type
+// may use (or every unit certificate before a type is chosen).
+func (w *Wizard) certificateOptions(personOnly bool) []option {
+	pack := w.ctl.Pack()
+	var codes []string
+	if st, ok := pack.SubjectType(w.ctl.App().Subject.Type); ok && !personOnly {
+		codes = st.Certificates
+	} else {
+		for _, c := range pack.CertificateTypes {
+			if !personOnly || c.PersonID {
+				codes = append(codes, c.Code)
+			}
+		}
+	}
+	var out []option
+	for _, code := range codes {
+		if c, ok := pack.CertificateType(code); ok {
+			out = append(out, option{c.Code, pickLang(w.lang, c.ZH, c.EN)})
+		}
+	}
+	return out
+}
+
+func (w *Wizard) productOptions() []option {
+	var out []option
+	for _, p := range w.ctl.Pack().Products {
+		if t := w.ctl.App().Product.Type; t == "" || p.Type == t {
+			out = append(out, option{p.Code, pickLang(w.lang, p.ZH, p.EN)})
+		}
+	}
+	return out
+}
+
+func (w *Wizard) contentOptions() []option {
+	var out []option
+	for _, c := range w.ctl.Pack().ServiceContents {
+		out = append(out, option{c.Code, pickLang(w.lang, c.ZH, c.EN)})
+	}
+	return out
+}
+
+func pickLang(lng, zh, en string) string {
+	if lng == "en" {
+		return en
+	}
+	return zh
+}
+
+func (w *Wizard) prepareStep() fyne.CanvasObject {
+	fs := w.fields
+	notes := paragraph(lang.L("Access only adds Alibaba Cloud as a provider: the filing stays valid at the previous provider, and nothing can be changed during access. Every subject and website detail you enter must equal the original filing exactly; change it at the previous provider first if it is out of date. Keep your phone on during the review: the reviewers call."))
+	form := newForm(
+		fs.choice("province", lang.L("Filing province"), w.provinceOptions(),
+			func(a *filing.Application) string { return a.Province },
+			func(a *filing.Application, v string) { a.Province = v }, w.rebuild),
+		fs.choice("kind", lang.L("Access kind"), []option{
+			{string(filing.NewAccess), lang.L("New access (the subject has never filed through Alibaba Cloud)")},
+			{string(filing.ContinueAccess), lang.L("Continue access (the subject already has a filing at Alibaba Cloud)")},
+		}, func(a *filing.Application) string { return string(a.Kind) },
+			func(a *filing.Application, v string) { a.Kind = filing.AccessKind(v) }, w.rebuild),
+	)
+	if w.ctl.App().Kind == filing.ContinueAccess {
+		form.AppendItem(fs.check("other_order_in_progress", "", lang.L("Another order of this subject is still in progress"),
+			func(a *filing.Application) bool { return a.OtherOrderInProgress },
+			func(a *filing.Application, v bool) { a.OtherOrderInProgress = v }, nil))
+	}
+	form.AppendItem(fs.check("preparation_read", "", lang.L("I have read the notes above"),
+		func(a *filing.Application) bool { return a.PreparationRead },
+		func(a *filing.Application, v bool) { a.PreparationRead = v }, nil))
+
+	products := []string{}
+	for _, p := range w.ctl.Pack().Products {
+		products = append(products, "• "+pickLang(w.lang, p.ZH, p.EN)+" — "+
+			lang.L("at least {{.Months}} months", map[string]any{"Months": p.MinMonths}))
+	}
+	docs := []string{}
+	for _, d := range filing.RequiredDocuments(w.ctl.App(), w.ctl.Pack(), w.ctl.Day()) {
+		line := "• " + pickLang(w.lang, d.ZH, d.EN)
+		if d.Website >= 0 {
+			line += " " + lang.L("(website {{.N}})", map[string]any{"N": d.Website + 1})
+		}
+		docs = append(docs, line)
+	}
+	return container.NewVBox(notes, form,
+		widget.NewCard(lang.L("Eligible products"), "", paragraph(strings.Join(products, "\n"))),
+		widget.NewCard(lang.L("Documents to have ready"), lang.L("for this province and subject type"), paragraph(strings.Join(docs, "\n"))))
+}
+
+func (w *Wizard) verifyTypeStep() fyne.CanvasObject {
+	fs := w.fields
+	intro := paragraph(lang.L("Enter the domain and the subject exactly as in the original filing: the filing system detects the access kind from them."))
+	form := newForm(
+		fs.choice("subject.type", lang.L("Subject type (主办单位性质)"), w.subjectTypeOptions(),
+			func(a *filing.Application) string { return a.Subject.Type },
+			func(a *filing.Application, v string) { a.Subject.Type = v }, w.rebuild),
+		fs.choice("subject.certificate_type", lang.L("Certificate type"), w.certificateOptions(false),
+			func(a *filing.Application) string { return a.Subject.CertificateType },
+			func(a *filing.Application, v string) { a.Subject.CertificateType = v }, nil),
+		fs.text("subject.certificate_number", lang.L("Certificate number"), "",
+			func(a *filing.Application) string { return a.Subject.CertificateNumber },
+			func(a *filing.Application, v string) { a.Subject.CertificateNumber = v }),
+		fs.text("subject.name", lang.L("Subject name"), lang.L("the full name on the certificate"),
+			func(a *filing.Application) string { return a.Subject.Name },
+			func(a *filing.Application, v string) { a.Subject.Name = v }),
+	)
+	w.ensureWebsite()
+	for i := range w.ctl.App().Websites {
+		form.AppendItem(fs.text(websitePath(i, "domain"), lang.L("Domain of website {{.N}}", map[string]any{"N": i + 1}), "example.com",
+			func(a *filing.Application) string { return a.Websites[i].Domain },
+			func(a *filing.Application, v string) { a.Websites[i].Domain = v }))
+	}
+	return container.NewVBox(intro, form)
+}
+
+// ensureWebsite gives the application its first website, which every step
+// after the first needs.
+func (w *Wizard) ensureWebsite() {
+	if len(w.ctl.App().Websites) == 0 {
+		w.ctl.Edit(func(a *filing.Application) { a.Websites = append(a.Websites, filing.Website{Languages: []string{"zh-Hans"}}) })
+	}
+}
+
+func websitePath(i int, name string) string { return fmt.Sprintf("websites[%d].%s", i, name) }
+
+func (w *Wizard) productStep() fyne.CanvasObject {
+	fs := w.fields
+	p := func(a *filing.Application) *filing.Product { return &a.Product }
+	form := newForm(
+		fs.choice("product.type", lang.L("Product type"), []option{
+			{"aliyun", lang.L("Alibaba Cloud (verified with a service number)")},
+			{"wanwang", lang.L("Wanwang host / virtual host (verified with the console user and password)")},
+		}, func(a *filing.Application) string { return p(a).Type },
+			func(a *filing.Application, v string) { p(a).Type = v }, w.rebuild),
+		fs.choice("product.product", lang.L("Product"), w.productOptions(),
+			func(a *filing.Application) string { return p(a).Product },
+			func(a *filing.Application, v string) { p(a).Product = v }, nil),
+		fs.number("product.months", lang.L("Months bought (renewals count)"),
+			func(a *filing.Application) int { return p(a).Months },
+			func(a *filing.Application, v int) { p(a).Months = v }),
+		fs.check("product.mainland_region", "", lang.L("The server is in a mainland China region"),
+			func(a *filing.Application) bool { return p(a).MainlandRegion },
+			func(a *filing.Application, v bool) { p(a).MainlandRegion = v }, nil),
+	)
+	switch w.ctl.App().Product.Type {
+	case "aliyun":
+		form.AppendItem(fs.check("product.public_bandwidth", "", lang.L("Public bandwidth bought (ECS)"),
+			func(a *filing.Application) bool { return p(a).PublicBandwidth },
+			func(a *filing.Application, v bool) { p(a).PublicBandwidth = v }, nil))
+		form.AppendItem(fs.text("product.service_number", lang.L("Service number (备案服务号)"), "32a43232-a888-88e8-b9ec-00888be8xxxx",
+			func(a *filing.Application) string { return p(a).ServiceNumber },
+			func(a *filing.Application, v string) { p(a).ServiceNumber = v }))
+	case "wanwang":
+		form.AppendItem(fs.text("product.console_user", lang.L("Host console user name"), "",
+			func(a *filing.Application) string { return p(a).ConsoleUser },
+			func(a *filing.Application, v string) { p(a).ConsoleUser = v }))
+		form.AppendItem(fs.secret("product.console_password", lang.L("Host console password"),
+			func(a *filing.Application) filing.Secret { return p(a).ConsolePassword },
+			func(a *filing.Application, v filing.Secret) { p(a).ConsolePassword = v }))
+	}
+	return form
+}
+
+func (w *Wizard) passwordStep() fyne.CanvasObject {
+	fs := w.fields
+	intro := paragraph(lang.L("MIIT issued a filing password for the ICP number. If you have forgotten it, recover it on the bureau's or MIIT's website with the subject's ICP number (without the -n suffix)."))
+	form := newForm(fs.secret("filing_password", lang.L("MIIT filing password"),
+		func(a *filing.Application) filing.Secret { return a.FilingPassword },
+		func(a *filing.Application, v filing.Secret) { a.FilingPassword = v }))
+	return container.NewVBox(intro, form)
+}

@@ -1,0 +1,352 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/imaging"
+)
+
+// Documents keeps the files a user chooses and checks them. main wires it
+// to the attachment store and the image checks; the GUI only calls it.
+type Documents interface {
+	// Keep copies a file into the attachment store.
+	Keep(path string) (filing.Attachment, error)
+	// Check checks a kept file as a document slot ("photo" for the
+	// verification photo, against the background of the photo method) and
+	// returns its report with an annotated preview.
+	Check(a filing.Attachment, slot, photoMethod string) (*imaging.Report, error)
+	// Fix applies the one-click fixes (turn upright, convert to JPEG, fit
+	// the size limit), keeps the result as a new attachment (the original
+	// is untouched) and checks it.
+	Fix(a filing.Attachment, slot, photoMethod string) (filing.Attachment, *imaging.Report, error)
+}
+
+// slotView is the on-screen state of one upload slot.
+type slotView struct {
+	slot    string
+	website int
+	status  *widget.Label
+	busy    *widget.Activity
+	preview *canvas.Image
+	checks  *widget.Label
+	fixes   *fyne.Container
+}
+
+func (w *Wizard) uploadStep() fyne.CanvasObject {
+	needs := filing.RequiredDocuments(w.ctl.App(), w.ctl.Pack(), w.ctl.Day())
+	if len(needs) == 0 {
+		return paragraph(lang.L("Choose the province and subject type first: they decide which documents are needed."))
+	}
+	intro := paragraph(lang.L("Colour scans or photos of the originals, JPG or PNG, under 4 MB each. Choose a file or drop it on the window; it is checked on this computer."))
+	cards := []fyne.CanvasObject{intro}
+	w.slots = nil
+	for _, n := range needs {
+		title := pickLang(w.lang, n.ZH, n.EN)
+		if n.Website >= 0 {
+			title += " · " + lang.L("Website {{.N}}", map[string]any{"N": n.Website + 1})
+		}
+		cards = append(cards, w.slotCard(title, n.Slot, n.Website, documentField(n.Slot, n.Website)))
+	}
+	return container.NewVBox(cards...)
+}
+
+func documentField(slot string, website int) string {
+	if website >= 0 {
+		return fmt.Sprintf("documents.%s[%d]", slot, website)
+	}
+	return "documents." + slot
+}
+
+// attachmentOf finds the file filling a slot ("photo" for the photo).
+func attachmentOf(a *filing.Application, slot string, website int) *filing.Attachment {
+	if slot == "photo" {
+		return a.Photo.Attachment
+	}
+	for _, d := range a.Documents {
+		if d.Slot == slot && (website < 0 || d.Website == website) {
+			return d.Attachment
+		}
+	}
+	return nil
+}
+
+func setAttachment(a *filing.Application, slot string, website int, att *filing.Attachment) {
+	if slot == "photo" {
+		a.Photo.Attachment = att
+		return
+	}
+	for i := range a.Documents {
+		if d := &a.Documents[i]; d.Slot == slot && (website < 0 || d.Website == website) {
+			if att == nil {
+				a.Documents = append(a.Documents[:i:i], a.Documents[i+1:]...)
+			} else {
+				d.Attachment = att
+			}
+			return
+		}
+	}
+	if att != nil {
+		a.Documents = append(a.Documents, filing.Document{Slot: slot, Website: max(website, 0), Attachment: att})
+	}
+}
+
+func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.CanvasObject {
+	v := w.fields.add(field)
+	sv := &slotView{slot: slot, website: website, status: widget.NewLabel(""), busy: widget.NewActivity(),
+		checks: widget.NewLabel(""), fixes: container.NewHBox()}
+	sv.checks.Wrapping = fyne.TextWrapBreak
+	sv.preview = canvas.NewImageFromImage(nil)
+	sv.preview.FillMode = canvas.ImageFillContain
+	sv.preview.SetMinSize(fyne.NewSize(240, 180))
+	sv.preview.Hide()
+	w.slots = append(w.slots, sv)
+
+	choose := widget.NewButtonWithIcon(lang.L("Choose a file…"), theme.FolderOpenIcon(), func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			path := r.URI().Path()
+			_ = r.Close()
+			w.keepAndCheck(sv, path)
+		}, w.window)
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".gif", ".JPG", ".JPEG", ".PNG"}))
+		d.SetConfirmText(lang.L("Choose"))
+		d.SetDismissText(lang.L("Cancel"))
+		d.Show()
+	})
+	remove := widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), func() {
+		old := attachmentOf(w.ctl.App(), slot, website)
+		if old == nil {
+			return
+		}
+		w.ctl.Edit(func(a *filing.Application) { setAttachment(a, slot, website, nil) })
+		w.showSlot(sv, nil)
+		w.offerUndo(lang.L("File removed."), func() {
+			w.ctl.Edit(func(a *filing.Application) { setAttachment(a, slot, website, old) })
+			w.rebuild()
+		})
+	})
+	sv.busy.Hide()
+	w.showSlot(sv, nil)
+	if att := attachmentOf(w.ctl.App(), slot, website); att != nil {
+		w.checkInBackground(sv, *att)
+	}
+	head := container.NewHBox(choose, remove, sv.busy, sv.status)
+	return widget.NewCard(title, "", container.NewVBox(head, v.hint, container.NewHBox(sv.preview, sv.checks), sv.fixes))
+}
+
+// keepAndCheck copies a chosen file into the store and checks it in the
+// background; the window stays responsive and shows a spinner meanwhile.
+func (w *Wizard) keepAndCheck(sv *slotView, path string) {
+	if w.docs == nil {
+		dialog.ShowInformation(lang.L("Documents"), lang.L("The document store is not available in this window."), w.window)
+		return
+	}
+	w.startBusy(sv)
+	go func() {
+		att, err := w.docs.Keep(path)
+		fyne.Do(func() {
+			if err != nil {
+				w.stopBusy(sv)
+				sv.status.SetText(lang.L("Could not keep the file: {{.Err}}", map[string]any{"Err": errorText(err, w.lang)}))
+				sv.status.Importance = widget.DangerImportance
+				sv.status.Refresh()
+				return
+			}
+			w.ctl.Edit(func(a *filing.Application) { setAttachment(a, sv.slot, sv.website, &att) })
+			w.checkInBackground(sv, att)
+		})
+	}()
+}
+
+func (w *Wizard) startBusy(sv *slotView) {
+	sv.busy.Show()
+	sv.busy.Start()
+	sv.status.SetText(lang.L("Checking…"))
+	sv.status.Importance = widget.MediumImportance
+	sv.status.Refresh()
+}
+
+func (w *Wizard) stopBusy(sv *slotView) {
+	sv.busy.Stop()
+	sv.busy.Hide()
+}
+
+func (w *Wizard) checkInBackground(sv *slotView, att filing.Attachment) {
+	if w.docs == nil {
+		w.showSlot(sv, nil)
+		return
+	}
+	w.startBusy(sv)
+	go func() {
+		rep, err := w.docs.Check(att, sv.slot, w.photoMethod())
+		fyne.Do(func() {
+			w.stopBusy(sv)
+			if err != nil {
+				sv.status.SetText(errorText(err, w.lang))
+				sv.status.Importance = widget.DangerImportance
+				sv.status.Refresh()
+				return
+			}
+			w.showSlot(sv, rep)
+		})
+	}()
+}
+
+// errorText is an error in the user's language when it carries one.
+func errorText(err error, lng string) string {
+	if l, ok := err.(interface{ Message(string) string }); ok {
+		return l.Message(lng)
+	}
+	return err.Error()
+}
+
+var verdictText = map[imaging.Verdict][2]string{
+	imaging.Pass:     {"通过", "passed"},
+	imaging.Warn:     {"有警告", "warnings"},
+	imaging.Doubtful: {"无法判断，建议重拍", "doubtful: re-shoot"},
+	imaging.Fail:     {"未通过", "failed"},
+}
+
+// showSlot shows a slot's file and, when there is one, its check report.
+func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
+	att := attachmentOf(w.ctl.App(), sv.slot, sv.website)
+	sv.fixes.Objects = nil
+	sv.fixes.Refresh()
+	if att == nil {
+		sv.status.SetText(lang.L("No file yet."))
+		sv.status.Importance = widget.LowImportance
+		sv.status.Refresh()
+		sv.preview.Hide()
+		sv.checks.SetText("")
+		return
+	}
+	text := att.OriginalName + " · " + humanSize(att.Size)
+	if rep == nil {
+		sv.status.SetText(text)
+		sv.status.Refresh()
+		return
+	}
+	vt := verdictText[rep.Verdict]
+	sv.status.SetText(text + " · " + pickLang(w.lang, vt[0], vt[1]))
+	sv.status.Importance = map[imaging.Verdict]widget.Importance{imaging.Pass: widget.SuccessImportance,
+		imaging.Warn: widget.WarningImportance, imaging.Doubtful: widget.WarningImportance, imaging.Fail: widget.DangerImportance}[rep.Verdict]
+	sv.status.Refresh()
+	var lines []string
+	fixes := map[string]bool{}
+	for _, c := range rep.Checks {
+		if c.Verdict == imaging.Pass {
+			continue
+		}
+		line := map[imaging.Verdict]string{imaging.Warn: "⚠ ", imaging.Doubtful: "? ", imaging.Fail: "✖ "}[c.Verdict] + c.Message(w.lang)
+		if c.Measured != "" {
+			line += " (" + c.Measured
+			if c.Threshold != "" {
+				line += " / " + c.Threshold
+			}
+			line += ")"
+		}
+		lines = append(lines, line)
+		if c.Fix != "" {
+			fixes[c.Fix] = true
+		}
+	}
+	if len(lines) == 0 {
+		lines = append(lines, lang.L("Every check passed."))
+	}
+	sv.checks.SetText(strings.Join(lines, "\n"))
+	if rep.Preview != nil {
+		sv.preview.Image = rep.Preview
+		sv.preview.Show()
+		sv.preview.Refresh()
+	}
+	var labels []string
+	for _, fix := range []string{imaging.FixRotate, imaging.FixToJPEG, imaging.FixFitSize} {
+		if fixes[fix] {
+			labels = append(labels, fixLabel(fix))
+		}
+	}
+	if len(labels) > 0 {
+		sv.fixes.Add(widget.NewButtonWithIcon(strings.Join(labels, " + "), theme.ViewRefreshIcon(), func() { w.applyFix(sv, *att) }))
+	}
+	sv.fixes.Refresh()
+}
+
+// photoMethod is how the province verifies the website owner, which picks
+// the background a photo is checked against.
+func (w *Wizard) photoMethod() string {
+	if m, _ := w.ctl.Pack().PhotoMethodFor(w.ctl.App().Province, w.ctl.Day()); m != nil {
+		return m.Method
+	}
+	return "backdrop"
+}
+
+func fixLabel(fix string) string {
+	switch fix {
+	case imaging.FixFitSize:
+		return lang.L("Fit the size limit")
+	case imaging.FixToJPEG:
+		return lang.L("Convert to JPG")
+	}
+	return lang.L("Rotate upright")
+}
+
+// applyFix makes a fixed copy, fills the slot with it and shows its report;
+// the original stays in the store, so the change can be undone.
+func (w *Wizard) applyFix(sv *slotView, att filing.Attachment) {
+	w.startBusy(sv)
+	go func() {
+		fixed, rep, err := w.docs.Fix(att, sv.slot, w.photoMethod())
+		fyne.Do(func() {
+			w.stopBusy(sv)
+			if err != nil {
+				sv.status.SetText(errorText(err, w.lang))
+				sv.status.Importance = widget.DangerImportance
+				sv.status.Refresh()
+				return
+			}
+			w.ctl.Edit(func(a *filing.Application) { setAttachment(a, sv.slot, sv.website, &fixed) })
+			w.showSlot(sv, rep)
+			w.offerUndo(lang.L("Fixed copy in use."), func() {
+				w.ctl.Edit(func(a *filing.Application) { setAttachment(a, sv.slot, sv.website, &att) })
+				w.rebuild()
+			})
+		})
+	}()
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// dropped puts files dropped on the window into the empty slots of the
+// step on screen, in order.
+func (w *Wizard) dropped(paths []string) {
+	for _, p := range paths {
+		for _, sv := range w.slots {
+			if attachmentOf(w.ctl.App(), sv.slot, sv.website) == nil && !sv.busy.Visible() {
+				w.keepAndCheck(sv, p)
+				break
+			}
+		}
+	}
+}
+

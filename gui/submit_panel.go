@@ -1,0 +1,95 @@
+package gui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/icpfiling/icpfiling/filing"
+)
+
+// Submitter sends a finished filing through the outbox; main wires it to
+// the submission package. The GUI runs Submit off the UI goroutine.
+type Submitter interface {
+	// Configured says whether a backend is set up in Settings.
+	Configured() bool
+	// Submit queues the filing (its idempotency key is created and saved
+	// before anything is sent), uploads it with progress, and returns the
+	// backend's answer: field errors come back as findings.
+	Submit(ctx context.Context, app *filing.Application, progress func(done, total int64)) (SubmitResult, error)
+}
+
+// SubmitResult is what the backend said.
+type SubmitResult struct {
+	ID       string
+	Findings []filing.Finding
+	Timeline []filing.StatusEvent
+}
+
+func (w *Wizard) submitPanel(blocking int) fyne.CanvasObject {
+	status := widget.NewLabel("")
+	status.Wrapping = fyne.TextWrapBreak
+	if blocking > 0 {
+		status.SetText(lang.L("Fix the {{.Count}} blocking findings above before submitting.", map[string]any{"Count": blocking}))
+		status.Importance = widget.WarningImportance
+		return status
+	}
+	if w.submit == nil || !w.submit.Configured() {
+		status.SetText(lang.L("No backend is configured: set its address in Settings, or export the filing as a bundle (.icpf) from the drafts list and submit it from another machine."))
+		status.Importance = widget.WarningImportance
+		return status
+	}
+	bar := widget.NewProgressBar()
+	bar.Hide()
+	cancelBtn := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), nil)
+	cancelBtn.Hide()
+	var submitBtn *widget.Button
+	submitBtn = widget.NewButtonWithIcon(lang.L("Submit"), theme.MailSendIcon(), func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancelBtn.OnTapped = cancel
+		cancelBtn.Show()
+		submitBtn.Disable()
+		bar.SetValue(0)
+		bar.Show()
+		status.SetText(lang.L("Sending…"))
+		app := w.ctl.App()
+		go func() {
+			res, err := w.submit.Submit(ctx, app, func(done, total int64) {
+				if total > 0 {
+					fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
+				}
+			})
+			fyne.Do(func() {
+				cancel()
+				cancelBtn.Hide()
+				submitBtn.Enable()
+				if err != nil {
+					status.SetText(errorText(err, w.lang))
+					status.Importance = widget.DangerImportance
+					status.Refresh()
+					return
+				}
+				w.ctl.Edit(func(a *filing.Application) {
+					if len(res.Timeline) > 0 {
+						a.Timeline = res.Timeline
+					}
+				})
+				w.ctl.SetBackendFindings(res.Findings)
+				if len(res.Findings) > 0 {
+					status.SetText(lang.L("The backend refused some fields; they are marked on their steps."))
+					status.Importance = widget.DangerImportance
+				} else {
+					status.SetText(lang.L("Submitted. The status below is refreshed from the backend."))
+					status.Importance = widget.SuccessImportance
+				}
+				w.rebuild()
+			})
+		}()
+	})
+	submitBtn.Importance = widget.HighImportance
+	return container.NewVBox(container.NewHBox(submitBtn, cancelBtn), bar, status)
+}

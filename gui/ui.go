@@ -1,0 +1,123 @@
+package gui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/icpfiling/icpfiling/filing"
+)
+
+// Services are the concrete parts main wires into the window. Any of
+// Documents, Submitter and Settings may be nil; the screens then say what
+// is not available instead of failing.
+type Services struct {
+	Pack      *filing.Pack
+	Drafts    Drafts
+	Documents Documents
+	Submitter Submitter
+	Settings  Settings
+	Version   string
+	// Licences are third-party licence texts shown in About, by component.
+	Licences map[string]string
+	Now      func() time.Time
+}
+
+// UI is the main window and the screen on it: the drafts list or a wizard.
+type UI struct {
+	Services
+	app    fyne.App
+	win    fyne.Window
+	lang   string
+	pack   *filing.Pack
+	drafts Drafts
+	home   *Home
+	wizard *Wizard
+}
+
+// WindowTitle is the main window's title. It contains "icpfiling" in every
+// language, which is what scripts look for.
+func WindowTitle() string { return lang.L("ICP Access Filing Assistant · icpfiling") }
+
+// NewUI builds the main window on the drafts list.
+func NewUI(a fyne.App, s Services) *UI {
+	ui := &UI{Services: s, app: a, lang: Language(), pack: s.Pack, drafts: s.Drafts}
+	if ui.Now == nil {
+		ui.Now = time.Now
+	}
+	ui.win = a.NewWindow(WindowTitle())
+	ui.win.Resize(fyne.NewSize(1100, 760))
+	ui.win.SetMaster()
+	ui.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if ui.wizard == nil {
+			return
+		}
+		var paths []string
+		for _, u := range uris {
+			paths = append(paths, u.Path())
+		}
+		ui.wizard.dropped(paths)
+	})
+	ui.showHome()
+	return ui
+}
+
+// Window is the main window.
+func (ui *UI) Window() fyne.Window { return ui.win }
+
+func (ui *UI) showHome() {
+	ui.wizard = nil
+	ui.home = newHome(ui)
+	ui.win.SetContent(ui.home.content)
+	ui.win.Canvas().Focus(ui.home.query)
+}
+
+// openWizard edits an application; every change is saved as it is made.
+func (ui *UI) openWizard(app *filing.Application) {
+	ctl := NewController(ui.pack, app, ui.Now, ui.drafts.Save)
+	ui.wizard = NewWizard(ctl, ui.showHome)
+	ui.wizard.window = ui.win
+	ui.wizard.docs = ui.Documents
+	ui.wizard.submit = ui.Submitter
+	ui.wizard.AddShortcuts(ui.win.Canvas())
+	ui.win.SetContent(ui.wizard.Content())
+}
+
+// ShowError tells the user about a failure that is not tied to a field,
+// such as an autosave that could not be written.
+func (ui *UI) ShowError(msg string) {
+	dialog.ShowInformation(lang.L("Problem"), msg, ui.win)
+}
+
+// StoreProblem is the screen shown instead of the drafts list when the
+// store cannot be opened: already open in another window, or damaged.
+func StoreProblem(a fyne.App, message string, snapshots []string, restore func(name string) error) fyne.Window {
+	w := a.NewWindow(WindowTitle())
+	msg := widget.NewLabel(message)
+	msg.Wrapping = fyne.TextWrapBreak
+	msg.Importance = widget.DangerImportance
+	parts := []fyne.CanvasObject{msg}
+	result := widget.NewLabel("")
+	result.Wrapping = fyne.TextWrapBreak
+	if len(snapshots) > 0 && restore != nil {
+		parts = append(parts, widget.NewLabel(lang.L("Restore the drafts from a snapshot:")))
+		for _, s := range snapshots {
+			s := s
+			parts = append(parts, widget.NewButton(s, func() {
+				if err := restore(s); err != nil {
+					result.SetText(err.Error())
+					return
+				}
+				result.SetText(lang.L("Restored. Start the app again to continue."))
+			}))
+		}
+	}
+	parts = append(parts, result, widget.NewButton(lang.L("Quit"), a.Quit))
+	w.SetContent(container.NewPadded(container.NewVBox(parts...)))
+	w.Resize(fyne.NewSize(640, 360))
+	return w
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/imaging"
+)
+
+// documentsAdapter keeps the files a user chooses in the attachment store
+// and checks them with the image checks, against the rule pack's limits.
+type documentsAdapter struct {
+	st   *store.Store
+	pack *filing.Pack
+}
+
+func newDocumentsAdapter(st *store.Store, pack *filing.Pack) *documentsAdapter {
+	return &documentsAdapter{st: st, pack: pack}
+}
+
+// slotKinds says which image checks a document slot gets; slots not named
+// here are unit certificates of some kind.
+var slotKinds = map[string]imaging.Kind{
+	"subject_certificate":  imaging.KindBusinessLicence,
+	"subject_owner_id":     imaging.KindIDFront,
+	"website_owner_id":     imaging.KindIDFront,
+	"verification_form":    imaging.KindVerificationForm,
+	"domain_certificate":   imaging.KindDomainCertificate,
+	"authorisation_letter": imaging.KindAuthorisationLetter,
+	"photo":                imaging.KindPhoto,
+}
+
+func kindOfSlot(slot string) imaging.Kind {
+	if k, ok := slotKinds[slot]; ok {
+		return k
+	}
+	return imaging.KindCertificate
+}
+
+func (d *documentsAdapter) Keep(path string) (filing.Attachment, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return filing.Attachment{}, err
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := f.Read(head)
+	if _, err := f.Seek(0, 0); err != nil {
+		return filing.Attachment{}, err
+	}
+	return d.st.PutAttachment(f, filepath.Base(path), http.DetectContentType(head[:n]))
+}
+
+func (d *documentsAdapter) options(slot, method string) (imaging.Options, error) {
+	if method == "" || method == "shanghai_app" {
+		method = "backdrop"
+	}
+	opts, err := imageOptions(d.pack, kindOfSlot(slot), method, filing.DateOf(time.Now()))
+	opts.Preview = true
+	return opts, err
+}
+
+func (d *documentsAdapter) Check(a filing.Attachment, slot, method string) (*imaging.Report, error) {
+	// A missing or altered file is reported, never checked in its place.
+	if err := d.st.VerifyAttachment(a); err != nil {
+		return nil, err
+	}
+	opts, err := d.options(slot, method)
+	if err != nil {
+		return nil, err
+	}
+	return imaging.CheckFile(d.st.AttachmentPath(a.SHA256), kindOfSlot(slot), opts)
+}
+
+func (d *documentsAdapter) Fix(a filing.Attachment, slot, method string) (filing.Attachment, *imaging.Report, error) {
+	if err := d.st.VerifyAttachment(a); err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	opts, err := d.options(slot, method)
+	if err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	tmp, err := os.MkdirTemp("", "icpfiling-fix-")
+	if err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	defer os.RemoveAll(tmp)
+	res, err := imaging.Fix(d.st.AttachmentPath(a.SHA256), tmp, kindOfSlot(slot), opts)
+	if errors.Is(err, imaging.ErrNothingToFix) {
+		rep, cerr := d.Check(a, slot, method)
+		return a, rep, cerr
+	}
+	if err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	f, err := os.Open(res.Path)
+	if err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	defer f.Close()
+	name := a.OriginalName
+	if ext := filepath.Ext(name); ext != "" {
+		name = name[:len(name)-len(ext)]
+	}
+	fixed, err := d.st.PutAttachment(f, name+"-fixed.jpg", "image/jpeg")
+	if err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	rep := res.Report
+	if rep != nil {
+		// The report describes the temporary file; point it at the kept copy.
+		rep.Path = d.st.AttachmentPath(fixed.SHA256)
+		if rep.Preview == nil {
+			rep, _ = imaging.CheckFile(rep.Path, kindOfSlot(slot), opts)
+		}
+	}
+	return fixed, rep, nil
+}

@@ -1,0 +1,196 @@
+package imaging
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/icpfiling/icpfiling/imaging/testgen"
+)
+
+// The 12 MP baseline JPEG of the speed targets (issue 3, point 8): an ID
+// card photographed on a dark table at 4000×3000, quality 90, 4:2:0. Made
+// once per process; only benchmarks use it.
+var bench12MP = sync.OnceValue(func() []byte {
+	img := testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 4000, H: 3000, Angle: -4, Seed: 12})
+	var b bufferWriter
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}); err != nil {
+		panic(err)
+	}
+	return b
+})
+
+type bufferWriter []byte
+
+func (b *bufferWriter) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
+
+func benchFile(b *testing.B, n int) []string {
+	b.Helper()
+	data := bench12MP()
+	dir := b.TempDir()
+	paths := make([]string, n)
+	for i := range paths {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("id-%d.jpg", i))
+		if err := os.WriteFile(paths[i], data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return paths
+}
+
+// plainDecode is the baseline: open the file and decode it with
+// image/jpeg, nothing else.
+func plainDecode(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = jpeg.Decode(bufio.NewReader(f))
+	return err
+}
+
+func checkDocumentFile(path string) error {
+	rep, err := CheckFile(path, KindIDFront, Options{Limits: Limits{Formats: []string{mediaJPEG}, MaxBytes: 4 << 20}})
+	if err == nil && rep.Verdict != Pass {
+		err = fmt.Errorf("the benchmark picture should pass, got %v: %+v", rep.Verdict, rep.Checks)
+	}
+	return err
+}
+
+// peakHeap runs op while sampling the heap's object bytes every 100 µs and
+// returns the highest value seen, from a collected heap: what a user's
+// machine must hold for one file.
+func peakHeap(op func() error) (float64, error) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	runtime.GC()
+	var peak uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(100 * time.Microsecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	err := op()
+	close(stop)
+	<-done
+	return float64(peak) / (1 << 20), err
+}
+
+func reportPeak(b *testing.B, path string, op func(string) error) {
+	b.Helper()
+	worst := 0.0
+	for range 3 {
+		p, err := peakHeap(func() error { return op(path) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		worst = max(worst, p)
+	}
+	b.ReportMetric(worst, "peak-heap-MB")
+}
+
+// BenchmarkDocument12MP compares the whole document check of a file
+// (guarded open, decode, working image, checks) with a plain image/jpeg
+// decode of the same file, in the same run. Target: check ≤ 1.6× decode,
+// peak heap ≤ 60 MB.
+func BenchmarkDocument12MP(b *testing.B) {
+	path := benchFile(b, 1)[0]
+	for _, c := range []struct {
+		name string
+		op   func(string) error
+	}{{"decode-baseline", plainDecode}, {"check", checkDocumentFile}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := c.op(path); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			reportPeak(b, path, c.op)
+		})
+	}
+}
+
+// BenchmarkDocumentVsDecode alternates the two in every iteration, so that
+// both see the same machine load (the project machine is shared), and
+// reports their ratio.
+func BenchmarkDocumentVsDecode(b *testing.B) {
+	path := benchFile(b, 1)[0]
+	var tDecode, tCheck time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if err := plainDecode(path); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if err := checkDocumentFile(path); err != nil {
+			b.Fatal(err)
+		}
+		tDecode += t1.Sub(t0)
+		tCheck += time.Since(t1)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(tDecode.Milliseconds())/n, "decode-ms")
+	b.ReportMetric(float64(tCheck.Milliseconds())/n, "check-ms")
+	b.ReportMetric(float64(tCheck)/float64(tDecode), "check/decode")
+}
+
+// BenchmarkCheckAll8 checks 8 files one at a time and with the pool
+// (runtime.NumCPU workers). Target: ≥ 1.7× on 2 cores.
+func BenchmarkCheckAll8(b *testing.B) {
+	paths := benchFile(b, 8)
+	jobs := make([]Job, len(paths))
+	for i, p := range paths {
+		jobs[i] = Job{Path: p, Kind: KindIDFront}
+	}
+	run := func(b *testing.B, workers int) {
+		for _, r := range CheckAll(context.Background(), jobs, workers, nil) {
+			if r.Err != nil || r.Report.Verdict != Pass {
+				b.Fatalf("%v %v", r.Err, r.Report)
+			}
+		}
+	}
+	b.Run("one-at-a-time", func(b *testing.B) {
+		for b.Loop() {
+			run(b, 1)
+		}
+	})
+	b.Run("pool", func(b *testing.B) {
+		for b.Loop() {
+			run(b, 0)
+		}
+		b.ReportMetric(float64(runtime.NumCPU()), "workers")
+	})
+	b.Run("speed-up", func(b *testing.B) {
+		var one, pool time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			run(b, 1)
+			t1 := time.Now()
+			run(b, 0)
+			one += t1.Sub(t0)
+			pool += time.Since(t1)
+		}
+		b.ReportMetric(float64(one)/float64(pool), "speed-up")
+	})
+}

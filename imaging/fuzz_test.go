@@ -1,0 +1,58 @@
+package imaging
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"image/gif"
+	"testing"
+)
+
+// FuzzOpen feeds arbitrary bytes to the guarded open: it must never panic,
+// never decode more than the caps allow, and either refuse with a
+// FileError or return a working image within bounds.
+func FuzzOpen(f *testing.F) {
+	small := quadrants(64, 48)
+	jpg := encodeJPEG(f, small, 80)
+	f.Add(jpg)
+	f.Add(withOrientation(jpg, 6, binary.BigEndian))
+	f.Add(withOrientation(jpg, 3, binary.LittleEndian))
+	f.Add(jpg[:len(jpg)/2])
+	f.Add(encodePNG(f, small))
+	var g bytes.Buffer
+	gif.Encode(&g, small, nil)
+	f.Add(g.Bytes())
+	f.Add(pngWith(50000, 50000, 1, 0, zeroDeflate(1000)))
+	f.Add([]byte("%PDF-1.4"))
+	f.Add([]byte("\x00\x00\x00\x18ftypheic"))
+
+	// Small caps: a fuzzer-made header may ask for anything, and the point
+	// is that nothing above them is ever allocated.
+	guard := Guard{MaxFileBytes: 1 << 20, MaxSide: 2048, MaxPixels: 1 << 20, MaxProgressivePixels: 1 << 19, MaxScans: 16}
+	lim := Limits{Formats: []string{mediaJPEG, mediaPNG, mediaGIF}, MaxBytes: 1 << 20}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w, checks, err := OpenBytes(data, KindCertificate, lim, guard)
+		if err != nil {
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("in-memory open gave a non-file error: %v", err)
+			}
+			if fe.Check.Verdict != Fail || fe.Check.ZH == "" || fe.Check.EN == "" {
+				t.Fatalf("refusal without a message: %+v", fe.Check)
+			}
+			if Worst(checks) != Fail {
+				t.Fatalf("refused but checks %+v", checks)
+			}
+			return
+		}
+		b := w.Img.Rect
+		if b.Dx() > WorkingSide || b.Dy() > WorkingSide || int64(w.Width)*int64(w.Height) > guard.MaxPixels {
+			t.Fatalf("working %v of %d×%d beyond the caps", b, w.Width, w.Height)
+		}
+		if w.Orientation < 1 || w.Orientation > 8 {
+			t.Fatalf("orientation %d", w.Orientation)
+		}
+		// The checks that follow must cope with whatever decoded.
+		CheckDocument(w, KindCertificate)
+	})
+}

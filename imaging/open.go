@@ -1,0 +1,585 @@
+package imaging
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"os"
+	"slices"
+)
+
+// WorkingSide is the long side of the working image every check measures.
+// imaging.md §0.2: analyse a ~1024 px copy; the thresholds are calibrated at
+// this scale, so changing it changes what they mean.
+const WorkingSide = 1024
+
+// Working is a decoded file as the checks see it.
+type Working struct {
+	// Img is the working image: long side at most WorkingSide (never
+	// upscaled), EXIF orientation applied, origin at (0, 0).
+	Img *image.NRGBA
+	// Width and Height are the original's dimensions after EXIF orientation;
+	// Check.Box is in these coordinates (see ToOriginal).
+	Width, Height int
+	// Scale is original pixels per working pixel (≥ 1).
+	Scale float64
+	// Orientation is the EXIF orientation, 1–8 (1 when the file has none).
+	Orientation int
+	// MediaType is the sniffed type ("image/jpeg", "image/png", "image/gif"),
+	// whatever the file's name says.
+	MediaType string
+	// Size is the file's size in bytes.
+	Size int64
+	// Progressive is true for a progressive JPEG (decodes with 4× the memory).
+	Progressive bool
+
+	// gray is true when the file itself has no colour (a greyscale JPEG or
+	// PNG, a grey palette): no colour original can come out of it.
+	gray bool
+
+	// full is the decoded original, unrotated, kept so that a check can look
+	// at a small region at full resolution (Original); nil after Release.
+	full image.Image
+}
+
+// ToOriginal maps a rectangle of the working image to the original's
+// coordinates (after orientation), for Check.Box.
+func (w *Working) ToOriginal(r image.Rectangle) image.Rectangle {
+	s := w.Scale
+	o := image.Rect(int(float64(r.Min.X)*s), int(float64(r.Min.Y)*s),
+		int(float64(r.Max.X)*s+0.5), int(float64(r.Max.Y)*s+0.5))
+	return o.Intersect(image.Rect(0, 0, w.Width, w.Height))
+}
+
+// Original returns the region r of the original (coordinates after
+// orientation, as from ToOriginal) at full resolution, reduced with a box
+// filter so that its long side is at most maxSide, with the orientation
+// applied. Measures that depend on scale (blur on a face) need the detail
+// the working image has lost. After Release it falls back to the working
+// image, upscaled never.
+func (w *Working) Original(r image.Rectangle, maxSide int) *image.NRGBA {
+	r = r.Intersect(image.Rect(0, 0, w.Width, w.Height))
+	if r.Empty() {
+		return image.NewNRGBA(image.Rect(0, 0, 0, 0))
+	}
+	if w.full == nil {
+		s := 1 / w.Scale
+		wr := image.Rect(int(float64(r.Min.X)*s), int(float64(r.Min.Y)*s),
+			int(float64(r.Max.X)*s+0.5), int(float64(r.Max.Y)*s+0.5)).Intersect(w.Img.Rect)
+		return reduce(w.Img.SubImage(wr), maxSide)
+	}
+	b := w.full.Bounds()
+	src := unorientRect(r, w.Orientation, b.Dx(), b.Dy()).Add(b.Min)
+	return orient(reduce(subImage(w.full, src), maxSide), w.Orientation)
+}
+
+// Release drops the full-size original so that its memory can be reused
+// while the report is kept; Original then works from the working image.
+func (w *Working) Release() { w.full = nil }
+
+// Guard caps what Open will decode. The caps are checked on the header,
+// before any pixel buffer is allocated: Go's out-of-memory is fatal, not a
+// panic (imaging.md §2.4 and §4.1).
+type Guard struct {
+	MaxFileBytes int64 // larger files are refused unread
+	MaxSide      int   // longest side, pixels
+	MaxPixels    int64 // width × height
+	// MaxProgressivePixels caps progressive JPEGs, which Go decodes with
+	// about 4× the memory of baseline ones (imaging.md §4.3).
+	MaxProgressivePixels int64
+	// MaxScans caps a JPEG's scans: each one walks every block, and a
+	// crafted file of a few hundred KB can hold tens of thousands of empty
+	// scans (a CPU bomb rather than a memory one). Encoders write 1–3
+	// scans for baseline and about 10 for progressive files.
+	MaxScans int
+}
+
+// DefaultGuard is what Open uses: 12 000 px a side and 50 MP as imaging.md
+// §0.1 recommends; 24 MP for progressive JPEGs (≈ 180 MB while decoding).
+var DefaultGuard = Guard{
+	MaxFileBytes:         128 << 20,
+	MaxSide:              12000,
+	MaxPixels:            50_000_000,
+	MaxProgressivePixels: 24_000_000,
+	MaxScans:             100,
+}
+
+// FileError is a file that cannot be checked at all: unsupported format,
+// corrupt, truncated, too large to decode safely. Check says why and how to
+// fix it, in both languages; its verdict is Fail.
+type FileError struct {
+	Check Check
+	Err   error // the decoder's error, if any
+}
+
+func (e *FileError) Error() string {
+	if e.Err != nil {
+		return e.Check.EN + " (" + e.Err.Error() + ")"
+	}
+	return e.Check.EN
+}
+
+// Message is the error in "zh" or "en", as the CLI prints it.
+func (e *FileError) Message(lang string) string { return e.Check.Message(lang) }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Open reads an image file for the checks of kind, guarded by DefaultGuard.
+// The checks it returns are about the file itself (format, size on disk).
+// A file that cannot be checked gives a *FileError, and its failing check
+// is also among the returned checks so that a report can still be built;
+// an unreadable path gives the os error and no checks.
+func Open(path string, kind Kind, lim Limits) (*Working, []Check, error) {
+	return OpenGuarded(path, kind, lim, DefaultGuard)
+}
+
+// OpenGuarded is Open with explicit caps.
+func OpenGuarded(path string, kind Kind, lim Limits, g Guard) (*Working, []Check, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	return decodeGuarded(f, st.Size(), kind, lim, g)
+}
+
+// OpenBytes is OpenGuarded on a file already in memory (a dropped file, a
+// fuzz input).
+func OpenBytes(data []byte, kind Kind, lim Limits, g Guard) (*Working, []Check, error) {
+	return decodeGuarded(bytes.NewReader(data), int64(len(data)), kind, lim, g)
+}
+
+func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard) (*Working, []Check, error) {
+	var checks []Check
+	refuse := func(c Check, err error) (*Working, []Check, error) {
+		c.Verdict = Fail
+		checks = append(checks, c)
+		return nil, checks, &FileError{Check: c, Err: err}
+	}
+	if size == 0 {
+		return refuse(msgEmpty(), nil)
+	}
+	if g.MaxFileBytes > 0 && size > g.MaxFileBytes {
+		return refuse(msgTooBigToOpen(size, g.MaxFileBytes), nil)
+	}
+	var head [64]byte
+	n, err := io.ReadFull(r, head[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, nil, err
+	}
+	ft := sniff(head[:n])
+	if ft.media == "" {
+		return refuse(msgUnsupported(ft), nil)
+	}
+	checks = append(checks, formatCheck(ft.media, lim))
+	checks = append(checks, sizeChecks(size, lim)...)
+	// A decodable format that this kind does not accept is still decoded:
+	// its content is checked, and the to_jpeg fix can convert it.
+
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReaderSize(r, 32<<10)
+	var cfg image.Config
+	switch ft.media {
+	case mediaJPEG:
+		cfg, err = jpeg.DecodeConfig(br)
+	case mediaPNG:
+		cfg, err = png.DecodeConfig(br)
+	case mediaGIF:
+		cfg, err = gif.DecodeConfig(br)
+	}
+	if err != nil {
+		return refuse(msgUndecodable(ft.media, err, truncated(r, size, ft.media, err)), err)
+	}
+	orientation, progressive := 1, false
+	if ft.media == mediaJPEG {
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, nil, err
+		}
+		orientation, progressive = scanJPEG(bufio.NewReaderSize(r, 4<<10))
+	}
+	if c, ok := pixelCap(cfg, progressive, g); !ok {
+		return refuse(c, nil)
+	}
+	if ft.media == mediaJPEG && g.MaxScans > 0 {
+		if _, err := r.Seek(0, io.SeekStart); err != nil {
+			return nil, nil, err
+		}
+		br.Reset(r)
+		if n := countScans(br); n > g.MaxScans {
+			return refuse(Check{ID: "file.decode", Verdict: Fail,
+				Measured: fmt.Sprintf("%d scans", n), Threshold: fmt.Sprintf("≤ %d", g.MaxScans),
+				ZH: "这个 JPG 的编码结构异常（扫描段过多），为安全起见不予解码：请用图片编辑器另存为普通 JPG",
+				EN: "this JPG is built abnormally (too many scans) and is not decoded, for safety: open it in an image editor and save it as a standard JPG"}, nil)
+		}
+	}
+
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, err
+	}
+	br.Reset(r)
+	full, err := decodeFull(br, ft.media)
+	if err != nil {
+		return refuse(msgUndecodable(ft.media, err, truncated(r, size, ft.media, err)), err)
+	}
+	b := full.Bounds()
+	if b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		// A GIF frame may be smaller than its screen; never larger, or
+		// the cap above would mean nothing.
+		if int64(b.Dx())*int64(b.Dy()) > int64(cfg.Width)*int64(cfg.Height) {
+			return refuse(msgUndecodable(ft.media, errors.New("frame larger than header"), false), nil)
+		}
+	}
+	w := FromImage(full, orientation)
+	w.MediaType, w.Size, w.Progressive = ft.media, size, progressive
+	return w, checks, nil
+}
+
+func isGrayModel(img image.Image) bool {
+	switch m := img.ColorModel(); {
+	case m == color.GrayModel || m == color.Gray16Model:
+		return true
+	default:
+		p, ok := m.(color.Palette)
+		if !ok {
+			return false
+		}
+		for _, c := range p {
+			r, g, b, _ := c.RGBA()
+			if r != g || g != b {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// FromImage makes the working image of an image already decoded (a
+// generated test image, a pasted one), turned by EXIF orientation o (1 for
+// none). MediaType and Size stay empty.
+func FromImage(full image.Image, o int) *Working {
+	if o < 1 || o > 8 {
+		o = 1
+	}
+	b := full.Bounds()
+	w := &Working{Orientation: o, full: full, gray: isGrayModel(full), Scale: 1}
+	w.Width, w.Height = b.Dx(), b.Dy()
+	if o >= 5 {
+		w.Width, w.Height = w.Height, w.Width
+	}
+	small := reduce(full, WorkingSide)
+	if small.Rect.Dx() > 0 && small.Rect.Dx() < b.Dx() {
+		w.Scale = float64(b.Dx()) / float64(small.Rect.Dx())
+	}
+	w.Img = orient(small, o)
+	return w
+}
+
+// decodeFull decodes with the one decoder of the sniffed type: never
+// image.Decode, which would also accept the TIFF and BMP decoders that
+// disintegration/imaging registers.
+func decodeFull(r io.Reader, media string) (img image.Image, err error) {
+	defer func() {
+		// The standard decoders are not known to panic, but one bad file
+		// must not take a batch of hundreds down with it.
+		if p := recover(); p != nil {
+			img, err = nil, fmt.Errorf("decoder panic: %v", p)
+		}
+	}()
+	switch media {
+	case mediaJPEG:
+		return jpeg.Decode(r)
+	case mediaPNG:
+		return png.Decode(r)
+	case mediaGIF:
+		return gif.Decode(r)
+	}
+	return nil, errors.New("no decoder")
+}
+
+func pixelCap(cfg image.Config, progressive bool, g Guard) (Check, bool) {
+	w, h := int64(cfg.Width), int64(cfg.Height)
+	px := w * h
+	switch {
+	case w <= 0 || h <= 0:
+		return msgUndecodable("", errors.New("zero size"), false), false
+	case g.MaxSide > 0 && (w > int64(g.MaxSide) || h > int64(g.MaxSide)):
+		return msgTooManyPixels(cfg, fmt.Sprintf("≤ %d px", g.MaxSide)), false
+	case g.MaxPixels > 0 && px > g.MaxPixels:
+		return msgTooManyPixels(cfg, fmt.Sprintf("≤ %.0f MP", float64(g.MaxPixels)/1e6)), false
+	case progressive && g.MaxProgressivePixels > 0 && px > g.MaxProgressivePixels:
+		c := msgTooManyPixels(cfg, fmt.Sprintf("≤ %.0f MP (progressive)", float64(g.MaxProgressivePixels)/1e6))
+		c.ZH = fmt.Sprintf("渐进式 JPEG 像素过多（%d×%d），无法安全解码：请另存为普通（基线）JPG 或缩小后再上传", cfg.Width, cfg.Height)
+		c.EN = fmt.Sprintf("this progressive JPEG has too many pixels (%d×%d) to decode safely: save it as a standard (baseline) JPG or make it smaller", cfg.Width, cfg.Height)
+		return c, false
+	}
+	return Check{}, true
+}
+
+// Media types as the rule pack names them.
+const (
+	mediaJPEG = "image/jpeg"
+	mediaPNG  = "image/png"
+	mediaGIF  = "image/gif"
+)
+
+// fileType is what the first bytes say a file is: media is set for the
+// types we decode, name for the ones we recognise only to refuse well.
+type fileType struct {
+	media string
+	name  string
+}
+
+// sniff recognises a file by its magic bytes, never by its name: a PDF or a
+// HEIC renamed to .jpg must get the right advice.
+func sniff(b []byte) fileType {
+	has := func(off int, magic string) bool {
+		return len(b) >= off+len(magic) && string(b[off:off+len(magic)]) == magic
+	}
+	switch {
+	case has(0, "\xff\xd8\xff"):
+		return fileType{mediaJPEG, "JPEG"}
+	case has(0, "\x89PNG\r\n\x1a\n"):
+		return fileType{mediaPNG, "PNG"}
+	case has(0, "GIF87a"), has(0, "GIF89a"):
+		return fileType{mediaGIF, "GIF"}
+	case has(0, "RIFF") && has(8, "WEBP"):
+		return fileType{"", "WebP"}
+	case has(4, "ftyp"):
+		brand := ""
+		if len(b) >= 12 {
+			brand = string(b[8:12])
+		}
+		switch brand {
+		case "avif", "avis":
+			return fileType{"", "AVIF"}
+		case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1":
+			return fileType{"", "HEIC"}
+		}
+		return fileType{"", "MP4/MOV"}
+	case has(0, "II*\x00"), has(0, "MM\x00*"):
+		return fileType{"", "TIFF"}
+	case has(0, "BM"):
+		return fileType{"", "BMP"}
+	case has(0, "%PDF-"):
+		return fileType{"", "PDF"}
+	case has(0, "\x00\x00\x00\x0cjP  "), has(0, "\xff\x4f\xff\x51"):
+		return fileType{"", "JPEG 2000"}
+	case has(0, "8BPS"):
+		return fileType{"", "PSD"}
+	case has(0, "PK\x03\x04"):
+		return fileType{"", "ZIP/Office"}
+	case has(0, "\xd0\xcf\x11\xe0"):
+		return fileType{"", "Office"}
+	}
+	t := bytes.TrimLeft(b, " \t\r\n\xef\xbb\xbf")
+	if bytes.HasPrefix(t, []byte("<svg")) || bytes.HasPrefix(t, []byte("<?xml")) {
+		return fileType{"", "SVG"}
+	}
+	return fileType{}
+}
+
+func formatCheck(media string, lim Limits) Check {
+	allowed := lim.Formats
+	if len(allowed) == 0 {
+		allowed = []string{mediaJPEG, mediaPNG}
+	}
+	name := map[string]string{mediaJPEG: "JPG", mediaPNG: "PNG", mediaGIF: "GIF"}[media]
+	c := Check{ID: "file.format", Measured: name, Threshold: formatList(allowed), Region: ""}
+	switch {
+	case !slices.Contains(allowed, media):
+		c.Verdict = Fail
+		c.ZH = fmt.Sprintf("此处不接受 %s 格式（允许：%s）：请另存为 JPG", name, formatList(allowed))
+		c.EN = fmt.Sprintf("%s is not accepted here (allowed: %s): save it as JPG", name, formatList(allowed))
+		c.Fix = FixToJPEG
+	case slices.Contains(lim.Discouraged, media):
+		c.Verdict = Warn
+		c.ZH = fmt.Sprintf("%s 格式虽然允许，但部分上传页面不接受：建议另存为 JPG", name)
+		c.EN = fmt.Sprintf("%s is allowed but some upload pages refuse it: better save it as JPG", name)
+		c.Fix = FixToJPEG
+	default:
+		c.Verdict = Pass
+		c.ZH = fmt.Sprintf("格式 %s 符合要求", name)
+		c.EN = fmt.Sprintf("format %s is accepted", name)
+	}
+	return c
+}
+
+func formatList(media []string) string {
+	var names []byte
+	for i, m := range media {
+		if i > 0 {
+			names = append(names, '/')
+		}
+		switch m {
+		case mediaJPEG:
+			names = append(names, "JPG"...)
+		case mediaPNG:
+			names = append(names, "PNG"...)
+		case mediaGIF:
+			names = append(names, "GIF"...)
+		default:
+			names = append(names, m...)
+		}
+	}
+	return string(names)
+}
+
+func sizeChecks(size int64, lim Limits) []Check {
+	c := Check{ID: "file.size", Measured: humanBytes(size)}
+	switch {
+	case lim.MaxBytes > 0 && size >= lim.MaxBytes:
+		c.Verdict = Fail
+		c.Threshold = "< " + humanBytes(lim.MaxBytes)
+		c.ZH = fmt.Sprintf("文件过大（%s，须小于 %s）：请用“压缩到限值内”自动修复，或降低画质另存为 JPG", humanBytes(size), humanBytes(lim.MaxBytes))
+		c.EN = fmt.Sprintf("the file is too large (%s, must be under %s): apply the “fit the size limit” fix, or save it as JPG at a lower quality", humanBytes(size), humanBytes(lim.MaxBytes))
+		c.Fix = FixFitSize
+	case lim.MinBytes > 0 && size < lim.MinBytes:
+		c.Verdict = Fail
+		c.Threshold = "≥ " + humanBytes(lim.MinBytes)
+		c.ZH = fmt.Sprintf("文件过小（%s，须至少 %s）：请彩色打印原件后拍照上传，不要上传截图或压缩过的图片", humanBytes(size), humanBytes(lim.MinBytes))
+		c.EN = fmt.Sprintf("the file is too small (%s, must be at least %s): print the original in colour and photograph it; do not upload a screenshot or a compressed copy", humanBytes(size), humanBytes(lim.MinBytes))
+	default:
+		c.Verdict = Pass
+		switch {
+		case lim.MaxBytes > 0 && lim.MinBytes > 0:
+			c.Threshold = humanBytes(lim.MinBytes) + " – " + humanBytes(lim.MaxBytes)
+		case lim.MaxBytes > 0:
+			c.Threshold = "< " + humanBytes(lim.MaxBytes)
+		}
+		c.ZH = fmt.Sprintf("文件大小 %s 符合要求", humanBytes(size))
+		c.EN = fmt.Sprintf("file size %s is within the limit", humanBytes(size))
+	}
+	return []Check{c}
+}
+
+// humanBytes writes sizes the way the rule pack's sources state them
+// (binary units: "4 MB" is 4 194 304 bytes there).
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.2f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func msgEmpty() Check {
+	return Check{ID: "file.decode", Verdict: Fail,
+		ZH: "文件是空的（0 字节）：请重新导出或重新拍摄后另存为 JPG",
+		EN: "the file is empty (0 bytes): export or take it again and save it as JPG"}
+}
+
+func msgTooBigToOpen(size, max int64) Check {
+	return Check{ID: "file.decode", Verdict: Fail, Measured: humanBytes(size), Threshold: "≤ " + humanBytes(max),
+		ZH: fmt.Sprintf("文件过大（%s），为安全起见不予打开：请缩小图片后另存为 JPG", humanBytes(size)),
+		EN: fmt.Sprintf("the file is too large to open safely (%s): make the image smaller and save it as JPG", humanBytes(size))}
+}
+
+func msgTooManyPixels(cfg image.Config, limit string) Check {
+	return Check{ID: "file.decode", Verdict: Fail,
+		Measured: fmt.Sprintf("%d×%d", cfg.Width, cfg.Height), Threshold: limit,
+		ZH: fmt.Sprintf("图片像素过多（%d×%d），为防止内存耗尽不予解码：请缩小到 12000 像素以内（建议长边 3000–4000）后另存为 JPG", cfg.Width, cfg.Height),
+		EN: fmt.Sprintf("the image has too many pixels (%d×%d) to decode safely: scale it down (long side 3000–4000 px is plenty) and save it as JPG", cfg.Width, cfg.Height)}
+}
+
+func msgUnsupported(ft fileType) Check {
+	c := Check{ID: "file.format", Verdict: Fail, Measured: ft.name, Threshold: "JPG/PNG", Fix: ""}
+	switch ft.name {
+	case "HEIC", "AVIF":
+		c.ZH = fmt.Sprintf("这是 %s 格式（苹果/安卓手机的高效格式），无法识别：请在手机相机设置中选择“兼容性最佳”，或用相册导出为 JPG", ft.name)
+		c.EN = fmt.Sprintf("this is a %s file (a phone's high-efficiency format) and cannot be read: choose “Most Compatible” in the camera settings, or export it as JPG", ft.name)
+	case "WebP":
+		c.ZH = "这是 WebP 格式（常见于网页或聊天软件保存的图片）：请用原图，或用画图等工具另存为 JPG"
+		c.EN = "this is a WebP file (as saved from web pages or chat apps): use the original photo, or save it as JPG in an image editor"
+	case "TIFF", "BMP", "PSD", "JPEG 2000":
+		c.ZH = fmt.Sprintf("这是 %s 格式，备案系统不接受：请在扫描软件或图片编辑器中另存为 JPG", ft.name)
+		c.EN = fmt.Sprintf("this is a %s file, which the filing system does not accept: save it as JPG in the scanner software or an image editor", ft.name)
+	case "PDF":
+		c.ZH = "这是 PDF 文件（即使扩展名是图片）：请将页面导出或截图为图片，另存为 JPG"
+		c.EN = "this is a PDF (whatever its name says): export the page as an image and save it as JPG"
+	case "SVG":
+		c.ZH = "这是 SVG 矢量图：请导出为 JPG"
+		c.EN = "this is an SVG drawing: export it as JPG"
+	case "":
+		c.Measured = "?"
+		c.ZH = "无法识别的文件（不是 JPG、PNG 或 GIF 图片）：请用相机或扫描仪重新生成，另存为 JPG"
+		c.EN = "this is not a JPG, PNG or GIF image: take or scan it again and save it as JPG"
+	default:
+		c.ZH = fmt.Sprintf("这是 %s 文件，不是图片：请上传证件的照片或扫描件，另存为 JPG", ft.name)
+		c.EN = fmt.Sprintf("this is a %s file, not an image: upload a photo or scan of the document, saved as JPG", ft.name)
+	}
+	return c
+}
+
+// truncated tells a cut-off file from a corrupt one after a decoding
+// error: the decoders say "unexpected EOF" only sometimes (image/jpeg
+// reports "short Huffman data"), but a complete file ends with its
+// format's trailer: JPEG EOI, PNG IEND, GIF ';'.
+func truncated(r io.ReadSeeker, size int64, media string, err error) bool {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return true
+	}
+	var tail [12]byte
+	n := min(size, int64(len(tail)))
+	if _, err := r.Seek(-n, io.SeekEnd); err != nil {
+		return false
+	}
+	if _, err := io.ReadFull(r, tail[:n]); err != nil {
+		return false
+	}
+	t := tail[:n]
+	switch media {
+	case mediaJPEG:
+		return !bytes.HasSuffix(t, []byte{0xff, 0xd9})
+	case mediaPNG:
+		return !bytes.HasSuffix(t, []byte("\x00\x00\x00\x00IEND\xaeB`\x82"))
+	case mediaGIF:
+		return !bytes.HasSuffix(t, []byte{0x3b})
+	}
+	return false
+}
+
+func msgUndecodable(media string, err error, cut bool) Check {
+	c := Check{ID: "file.decode", Verdict: Fail}
+	if err != nil {
+		c.Measured = err.Error()
+	}
+	name := map[string]string{mediaJPEG: "JPG", mediaPNG: "PNG", mediaGIF: "GIF"}[media]
+	var unsup jpeg.UnsupportedError
+	switch {
+	case cut:
+		c.ZH = fmt.Sprintf("%s 文件不完整（可能下载或复制时中断）：请从原始位置重新复制，或重新拍摄后另存为 JPG", name)
+		c.EN = fmt.Sprintf("the %s file is truncated (the download or copy was probably cut off): copy it again from its source, or take it again and save it as JPG", name)
+	case errors.As(err, &unsup):
+		c.ZH = fmt.Sprintf("%s 使用了不常见的编码方式，无法读取：请用图片编辑器另存为普通 JPG", name)
+		c.EN = fmt.Sprintf("this %s uses an unusual encoding that cannot be read: open it in an image editor and save it as a standard JPG", name)
+	default:
+		c.ZH = fmt.Sprintf("%s 文件已损坏，无法读取：请重新拍摄或扫描，另存为 JPG", name)
+		c.EN = fmt.Sprintf("the %s file is corrupt and cannot be read: take or scan it again and save it as JPG", name)
+	}
+	return c
+}
+
+// The one-click fixes a Check can name in Check.Fix.
+const (
+	FixFitSize = "fit_size"
+	FixToJPEG  = "to_jpeg"
+	FixRotate  = "rotate"
+)
