@@ -103,8 +103,10 @@ smoke: build
 	@$(call banner,smoke (window under Xvfb))
 	bash scripts/smoke.sh ./$(BIN)
 
+# Every package's benchmarks; BENCH narrows them (make bench BENCH=Validate).
+BENCH ?= .
 bench:
-	$(GO) test ./filing -run '^$$' -bench . -benchmem
+	$(GO) test ./... -run '^$$' -bench '$(BENCH)' -benchmem
 
 clean:
 	rm -f $(BIN) smoke-screenshot.png *.test

@@ -77,7 +77,7 @@ func imageOptions(pack *filing.Pack, kind imaging.Kind, background string, day f
 func cmdCheckImage(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("icpfiling check-image", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	kind := fs.String("kind", "", "what the files are (required; see the list below)")
+	kind := fs.String("kind", "", "what the files are (required; one of the KINDs above)")
 	asJSON := fs.Bool("json", false, "print the reports as JSON")
 	annotate := fs.String("annotate", "", "write an annotated preview of each file (PNG) into this directory")
 	fixDir := fs.String("fix", "", "write fixed copies (upright, JPEG, under the size limit) into this directory; a fixed file is judged by its copy")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -29,6 +30,16 @@ func runGUI(language, dataDir string, quitAfter time.Duration) {
 	}
 	lng := gui.Language()
 
+	if dataDir == "" {
+		if d, err := store.DefaultDir(); err == nil {
+			dataDir = d
+		}
+	}
+	// A store left damaged is found before Open, which could crash on it.
+	if dataDir != "" && store.NeedsRecovery(dataDir) {
+		storeProblem(a, dataDir, &store.Error{Kind: store.ErrDamaged, ZH: "草稿数据已损坏，无法打开。", EN: "the drafts store is damaged and cannot be opened"}, lng).ShowAndRun()
+		return
+	}
 	st, err := store.Open(store.Options{Dir: dataDir})
 	if err != nil {
 		storeProblem(a, dataDir, err, lng).ShowAndRun()
@@ -44,13 +55,20 @@ func runGUI(language, dataDir string, quitAfter time.Duration) {
 		})
 	}})
 	drafts := &draftsAdapter{st: st, saver: saver, pack: pack}
+	sub := newSubmitAdapter(st, pack)
+	ctx, stopWorker := context.WithCancel(context.Background())
+	defer stopWorker()
+	go sub.Run(ctx)
 	ui = gui.NewUI(a, gui.Services{
 		Pack:      pack,
 		Drafts:    drafts,
 		Documents: newDocumentsAdapter(st, pack),
+		Submitter: sub,
+		Settings:  sub,
 		Version:   version,
 		Licences:  thirdPartyLicences(),
 	})
+	ui.AskToUnlock()
 	w := ui.Window()
 	// Closing the window writes what the autosaver still holds: nothing
 	// typed is lost.
@@ -61,6 +79,7 @@ func runGUI(language, dataDir string, quitAfter time.Duration) {
 		w.Close()
 	})
 	w.ShowAndRun()
+	stopWorker()
 	_ = saver.Close()
 	if err := st.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, message(err, lng))
@@ -72,12 +91,8 @@ func runGUI(language, dataDir string, quitAfter time.Duration) {
 func storeProblem(a fyne.App, dataDir string, err error, lng string) fyne.Window {
 	msg := message(err, lng)
 	var snaps []string
-	if errors.Is(err, store.ErrDamaged) || (dataDir != "" && store.NeedsRecovery(dataDir)) {
-		dir := dataDir
-		if dir == "" {
-			dir, _ = store.DefaultDir()
-		}
-		if list, lerr := store.ListSnapshots(dir); lerr == nil {
+	if errors.Is(err, store.ErrDamaged) || store.NeedsRecovery(dataDir) {
+		if list, lerr := store.ListSnapshots(dataDir); lerr == nil {
 			for _, s := range list {
 				snaps = append(snaps, s.Name)
 			}

@@ -48,9 +48,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	dataDir := fs.String("data-dir", "", "where drafts and scans are kept (default: the per-user data directory)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling [--lang zh|en] [--data-dir DIR] [--quit-after 8s]")
+		fmt.Fprintln(stderr, "usage: icpfiling [--lang zh|en] [--data-dir DIR] [--quit-after 8s]   (opens the window)")
 		fmt.Fprintln(stderr, "       icpfiling validate FILE.json [--as-of YYYY-MM-DD] [--lang zh|en] [--json] [--rules PACK.json]")
 		fmt.Fprintln(stderr, "       icpfiling rules check|seal PACK.json")
+		fmt.Fprintln(stderr, "       icpfiling check-image --kind KIND FILE... [--json] [--annotate DIR] [--fix DIR]")
+		fmt.Fprintln(stderr, "       icpfiling drafts list|show|export|import|delete [--data-dir DIR]")
+		fmt.Fprintln(stderr, "       icpfiling submit FILE.icpf|FILE.json|--draft ID --backend URL [--token-file F]")
+		fmt.Fprintln(stderr, "       icpfiling status ID")
+		fmt.Fprintln(stderr, "       icpfiling backend --data DIR [--addr 127.0.0.1:8787] [--token-file F]")
+		fmt.Fprintln(stderr, "Each command prints its own options with -h.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
 )
 
 var literalL = regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`)

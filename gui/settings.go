@@ -22,11 +22,16 @@ type BackendSettings struct {
 	Proxy  string
 }
 
-// Settings keeps the backend settings; the token is stored encrypted or
-// not at all (the store decides), never in plain text.
+// Settings keeps the backend settings and the store's passphrase. The
+// token and the filing passwords are kept encrypted with a key derived from
+// the passphrase, or, without one, not kept at all (asked for again).
 type Settings interface {
 	Backend() (BackendSettings, error)
 	SetBackend(BackendSettings) error
+	HasPassphrase() bool
+	Locked() bool
+	Unlock(pass filing.Secret) error
+	SetPassphrase(old, new filing.Secret) error
 }
 
 func (ui *UI) showSettings() {
@@ -48,12 +53,18 @@ func (ui *UI) showSettings() {
 	ca.SetText(cur.CAFile)
 	proxy := widget.NewEntry()
 	proxy.SetText(cur.Proxy)
+	oldPass, newPass := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	newPass.SetPlaceHolder(lang.L("keeps passwords and the token, encrypted"))
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("Backend address"), url),
 		widget.NewFormItem(lang.L("Access token"), token),
 		widget.NewFormItem(lang.L("Extra CA certificate (PEM file)"), ca),
 		widget.NewFormItem(lang.L("Proxy"), proxy),
 	}
+	if ui.Settings.HasPassphrase() {
+		items = append(items, widget.NewFormItem(lang.L("Current store passphrase"), oldPass))
+	}
+	items = append(items, widget.NewFormItem(lang.L("New store passphrase"), newPass))
 	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
@@ -61,6 +72,13 @@ func (ui *UI) showSettings() {
 		next := BackendSettings{URL: strings.TrimSpace(url.Text), Token: cur.Token, CAFile: strings.TrimSpace(ca.Text), Proxy: strings.TrimSpace(proxy.Text)}
 		if token.Text != "" {
 			next.Token = filing.NewSecret(token.Text)
+		}
+		// The passphrase first: the token is kept only once there is one.
+		if newPass.Text != "" {
+			if err := ui.Settings.SetPassphrase(filing.NewSecret(oldPass.Text), filing.NewSecret(newPass.Text)); err != nil {
+				dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+				return
+			}
 		}
 		if err := ui.Settings.SetBackend(next); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
@@ -91,5 +109,30 @@ func (ui *UI) showAbout() {
 	content := container.NewBorder(head, nil, nil, nil, tabs)
 	d := dialog.NewCustom(lang.L("About"), lang.L("Close"), content, ui.win)
 	d.Resize(fyne.NewSize(760, 560))
+	d.Show()
+}
+
+// AskToUnlock asks for the store's passphrase when it has one and is
+// locked; without it drafts still open, only their passwords are missing.
+func (ui *UI) AskToUnlock() {
+	if ui.Settings == nil || !ui.Settings.HasPassphrase() || !ui.Settings.Locked() {
+		return
+	}
+	pass := widget.NewPasswordEntry()
+	msg := widget.NewLabel("")
+	msg.Wrapping = fyne.TextWrapBreak
+	var d dialog.Dialog
+	d = dialog.NewForm(lang.L("Unlock"), lang.L("Unlock"), lang.L("Later"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("Store passphrase"), pass), widget.NewFormItem("", msg)},
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := ui.Settings.Unlock(filing.NewSecret(pass.Text)); err != nil {
+				ui.ShowError(errorText(err, ui.lang))
+			}
+		}, ui.win)
+	msg.SetText(lang.L("The saved passwords and the backend token are encrypted with this passphrase. Without it, drafts open without their passwords."))
+	d.Resize(fyne.NewSize(520, 240))
 	d.Show()
 }

@@ -193,7 +193,9 @@ func (w *Wizard) verifyTypeStep() fyne.CanvasObject {
 // after the first needs.
 func (w *Wizard) ensureWebsite() {
 	if len(w.ctl.App().Websites) == 0 {
-		w.ctl.Edit(func(a *filing.Application) { a.Websites = append(a.Websites, filing.Website{Languages: []string{"zh-Hans"}}) })
+		w.ctl.Edit(func(a *filing.Application) {
+			a.Websites = append(a.Websites, filing.Website{Languages: []string{"zh-Hans"}})
+		})
 	}
 }
 
@@ -243,5 +245,7 @@ func (w *Wizard) passwordStep() fyne.CanvasObject {
 	form := newForm(fs.secret("filing_password", lang.L("MIIT filing password"),
 		func(a *filing.Application) filing.Secret { return a.FilingPassword },
 		func(a *filing.Application, v filing.Secret) { a.FilingPassword = v }))
-	return container.NewVBox(intro, form)
+	kept := paragraph(lang.L("The password is never written in plain text: it is kept encrypted when a store passphrase is set in Settings, and otherwise asked for again when the draft is reopened."))
+	kept.Importance = widget.LowImportance
+	return container.NewVBox(intro, form, kept)
 }

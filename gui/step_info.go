@@ -112,7 +112,9 @@ func (w *Wizard) accessInfoStep() fyne.CanvasObject {
 		sections = append(sections, w.websiteCard(i))
 	}
 	add := widget.NewButtonWithIcon(lang.L("Add a website"), theme.ContentAddIcon(), func() {
-		w.ctl.Edit(func(a *filing.Application) { a.Websites = append(a.Websites, filing.Website{Languages: []string{"zh-Hans"}}) })
+		w.ctl.Edit(func(a *filing.Application) {
+			a.Websites = append(a.Websites, filing.Website{Languages: []string{"zh-Hans"}})
+		})
 		w.rebuild()
 	})
 	sections = append(sections, add)

@@ -349,4 +349,3 @@ func (w *Wizard) dropped(paths []string) {
 		}
 	}
 }
-

@@ -13,10 +13,11 @@ import (
 // real scans before trusting them further.
 type DocumentThresholds struct {
 	// Colour original: a picture is "neutral" (greyscale scan, photocopy)
-	// when more than NeutralFraction of the document's pixels have
-	// max−min channel ≤ NeutralChroma. Ours: the document's mean colour
-	// cast is removed first, so a photocopy photographed under warm light
-	// still reads as grey.
+	// when more than NeutralFraction of the document has max−min channel ≤
+	// NeutralChroma. Ours: measured on 4×4 block means, so per-channel
+	// sensor noise does not pass for colour, and after removing the
+	// document's mean colour cast, so a photocopy photographed under warm
+	// light still reads as grey.
 	NeutralChroma   int
 	NeutralFraction float64
 
@@ -36,6 +37,14 @@ type DocumentThresholds struct {
 	// is the background merged with the document, not a cut-off rectangle
 	// (ours; a cut-off card measured 0.97, a merged one 0.91).
 	CroppedFill float64
+	// FillsArea: a component touching all four edges is a frame-filling
+	// document (a scan) only if it covers this much of the frame (ours).
+	FillsArea float64
+	// PaperMin: a frame-filling picture is taken for a document only if
+	// this share of it lies within ±10 levels of its modal luma, the
+	// paper (ours: generated documents 0.74–0.94; real photographs that
+	// fill the frame, 0.17–0.19).
+	PaperMin float64
 	// EdgeMargin: a box within this fraction of a frame edge touches it.
 	EdgeMargin float64
 	// MinArea: a smaller bright component is not taken for the document (ours).
@@ -79,6 +88,8 @@ var DefaultDocumentThresholds = DocumentThresholds{
 	OutlineFill:     0.95,
 	AspectTolerance: 0.08,
 	CroppedFill:     0.90,
+	FillsArea:       0.6,
+	PaperMin:        0.4,
 	EdgeMargin:      0.01,
 	MinArea:         0.03,
 	BackgroundStd:   14,
@@ -138,10 +149,15 @@ type docMeasure struct {
 	longSide float64         // the document's long side, original pixels
 	lapVar   float64
 	glare    float64 // largest clipped blob / document area
-	clipped  float64 // all clipped pixels / document area
-	mean     float64
-	p1       int
-	bgStd    float64 // luma spread of the background (0: none to measure)
+	// glareBox and glareMask are the largest clipped blob's box and all
+	// clipped pixels of the document, working coordinates, for the preview.
+	glareBox  image.Rectangle
+	glareMask *image.Alpha
+	clipped   float64 // all clipped pixels / document area
+	mean      float64
+	p1        int
+	bgStd     float64 // luma spread of the background (0: none to measure)
+	paper     float64 // share of the document within ±10 of its modal luma
 }
 
 // CheckDocument runs the document checks of imaging.md §3.2 on w.
@@ -176,7 +192,8 @@ func measureDocument(w *Working, t DocumentThresholds) docMeasure {
 		}
 	}
 	opening(mask, W, H, max(1, int(math.Round(6*float64(max(W, H))/WorkingSide))))
-	c := largestComponent(mask, W, H)
+	labels := make([]int32, len(mask))
+	c := largestComponent(mask, W, H, labels)
 
 	m.found = float64(c.area) >= t.MinArea*float64(W*H)
 	inDoc := mask // reused: 1 inside the document's row extents
@@ -195,7 +212,10 @@ func measureDocument(w *Working, t DocumentThresholds) docMeasure {
 				m.touches = append(m.touches, e.name)
 			}
 		}
-		m.fills = len(m.touches) == 4 || brightBorder(luma, W, H, th)
+		// A scan or a tight crop: the page reaches every edge and is most
+		// of the frame (a bright photo of anything also touches all four).
+		m.fills = (len(m.touches) == 4 && float64(c.area) >= t.FillsArea*float64(W*H)) ||
+			brightBorder(luma, W, H, th)
 	}
 	switch {
 	case m.found && !m.fills:
@@ -250,6 +270,18 @@ func measureDocument(w *Working, t DocumentThresholds) docMeasure {
 		return m
 	}
 	m.mean = float64(sumL) / float64(area)
+	// Paper: the share of the document within ±10 levels of its most
+	// common luma. Printed documents are mostly blank paper of one tone.
+	win := 0
+	for v := range 21 {
+		win += dh[v]
+	}
+	best := win
+	for v := 21; v < 256; v++ {
+		win += dh[v] - dh[v-21]
+		best = max(best, win)
+	}
+	m.paper = float64(best) / float64(area)
 	m.clipped = float64(clipped) / float64(area)
 	for v, acc := 0, 0; v < 256; v++ {
 		acc += dh[v]
@@ -320,7 +352,15 @@ func measureDocument(w *Working, t DocumentThresholds) docMeasure {
 			glareMask[i] = 1
 		}
 	}
-	m.glare = float64(largestComponent(glareMask, W, H).area) / float64(area)
+	gc := largestComponent(glareMask, W, H, labels)
+	m.glare = float64(gc.area) / float64(area)
+	if gc.area > 0 {
+		m.glareBox = gc.box
+		m.glareMask = &image.Alpha{Pix: glareMask, Stride: W, Rect: image.Rect(0, 0, W, H)}
+		for i, v := range glareMask {
+			glareMask[i] = v * 0xff
+		}
+	}
 
 	// Blur inside the box, away from its outline: the step between document
 	// and table would otherwise dominate the variance.
@@ -420,6 +460,10 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 	case !m.found:
 		add(doc("document.outline", Doubtful, "none", "", "未找到证件的轮廓："+reshootZH,
 			"no document outline found: "+reshootEN))
+	case m.fills && m.paper < t.PaperMin:
+		add(doc("document.outline", Doubtful, fmt.Sprintf("fills the frame, paper %s", percent(m.paper)), "paper ≥ "+percent(t.PaperMin),
+			"画面被一张不像证件的图片占满（缺少大面积的纸张底色），无法确认是证件："+reshootZH,
+			"the picture is filled by something that does not look like a document (no large area of blank paper), so it cannot be confirmed: "+reshootEN))
 	case m.fills:
 		if aspectOK {
 			trusted = true
@@ -435,6 +479,13 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		add(doc("document.outline", Doubtful, fmt.Sprintf("background spread %.0f", m.bgStd), fmt.Sprintf("≤ %.0f", t.BackgroundStd),
 			"背景杂乱，无法可靠识别证件的轮廓，边缘、倾斜和反光的判断不可信："+reshootZH,
 			"the background is too busy to tell the document's outline from it, so edges, tilt and glare cannot be judged: "+reshootEN))
+	case len(m.touches) > 2:
+		// A document cut off on three or four sides but not filling the
+		// frame is not a document seen whole, nor one cut off: whatever
+		// bright thing spans the picture, the outline is unknown.
+		add(doc("document.outline", Doubtful, "touches "+strings.Join(m.touches, ", "), "a document with a margin",
+			"画面中的亮色区域延伸到三条以上边缘，无法识别证件的轮廓："+reshootZH,
+			"something bright spans the picture to three or more edges, so no document outline can be found: "+reshootEN))
 	case len(m.touches) > 0 && m.fill >= t.CroppedFill:
 		cropped, trusted = true, true
 		zhEdges := map[string]string{"left": "左", "top": "上", "right": "右", "bottom": "下"}
@@ -449,7 +500,7 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		trusted = true
 		add(doc("document.outline", Pass, fmt.Sprintf("fill %.2f, %s", m.fill, aspectTxt), fmt.Sprintf("fill ≥ %.2f, %s", t.OutlineFill, expectTxt),
 			"证件轮廓完整", "the document's outline is complete"))
-		add(doc("document.cropped", Pass, "", "margin ≥ "+percent(t.EdgeMargin),
+		add(doc("document.cropped", Pass, "none", "margin ≥ "+percent(t.EdgeMargin),
 			"四边完整，未被截断", "no edge is cut off"))
 	default:
 		add(doc("document.outline", Doubtful, fmt.Sprintf("fill %.2f, %s", m.fill, aspectTxt), fmt.Sprintf("fill ≥ %.2f, %s", t.OutlineFill, expectTxt),
@@ -544,6 +595,8 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 			c.ZH = "可能有反光，但证件轮廓不可靠，也可能是旁边的白色物体：" + reshootZH
 			c.EN = "there may be glare, or a white object beside the document: " + reshootEN
 		case v != Pass:
+			c.Box = w.ToOriginal(m.glareBox)
+			c.Mask = m.glareMask
 			c.ZH = fmt.Sprintf("证件上有反光（占 %s），会遮住文字：请避开灯光直射、关闭闪光灯，或稍微倾斜证件后重拍", percent(m.glare))
 			c.EN = fmt.Sprintf("there is glare on the document (%s of it) that hides the text: avoid direct light, switch the flash off, or tilt the document slightly", percent(m.glare))
 		}

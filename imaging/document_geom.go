@@ -116,9 +116,14 @@ type component struct {
 }
 
 // largestComponent labels the set pixels of mask and returns the largest
-// 4-connected component (area 0 when mask is empty).
-func largestComponent(mask []uint8, w, h int) component {
-	labels := make([]int32, len(mask))
+// 4-connected component (area 0 when mask is empty). labels is scratch
+// space of len(mask), reused between calls (nil: allocate).
+func largestComponent(mask []uint8, w, h int, labels []int32) component {
+	if len(labels) < len(mask) {
+		labels = make([]int32, len(mask))
+	}
+	labels = labels[:len(mask)]
+	clear(labels)
 	stack := make([]int32, 0, 1024)
 	var bestLabel int32
 	bestArea := 0

@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"image"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -141,3 +142,27 @@ func TestDocumentChecks(t *testing.T) {
 }
 
 func imageRect(w *Working) image.Rectangle { return image.Rect(0, 0, w.Width, w.Height) }
+
+// TestDocumentChecksOnRealPhotographs: real photographs that are not
+// documents (testdata/photo/README.md has their origin and licence) must
+// never have their outline confirmed as a document's, whatever kind they
+// are checked as: the honest answer is "doubtful", not a guess.
+func TestDocumentChecksOnRealPhotographs(t *testing.T) {
+	for _, f := range []string{"astronaut.jpg", "camera.jpg", "chelsea.jpg", "coffee.jpg", "rocket.jpg"} {
+		for _, k := range []Kind{KindIDFront, KindBusinessLicence, KindCertificate, KindDomainCertificate} {
+			w, _, err := Open(filepath.Join("testdata", "photo", f), k, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checks := CheckDocument(w, k)
+			for _, c := range checks {
+				if c.ID == "document.outline" && c.Verdict != Doubtful {
+					t.Errorf("%s as %s: outline %v (%s)", f, k, c.Verdict, c.Measured)
+				}
+			}
+			if v := Worst(checks); v < Doubtful {
+				t.Errorf("%s as %s: verdict %v", f, k, v)
+			}
+		}
+	}
+}

@@ -183,7 +183,7 @@ func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard) 
 	}
 	ft := sniff(head[:n])
 	if ft.media == "" {
-		return refuse(msgUnsupported(ft), nil)
+		return refuse(msgUnsupported(ft, lim), nil)
 	}
 	checks = append(checks, formatCheck(ft.media, lim))
 	checks = append(checks, sizeChecks(size, lim)...)
@@ -247,6 +247,15 @@ func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard) 
 	}
 	w := FromImage(full, orientation)
 	w.MediaType, w.Size, w.Progressive = ft.media, size, progressive
+	if orientation != 1 {
+		// The pixels are stored turned or mirrored and only a tag says how
+		// to show them; a reviewer's viewer that ignores EXIF sees them
+		// sideways.
+		checks = append(checks, Check{ID: "file.orientation", Verdict: Warn,
+			Measured: fmt.Sprintf("EXIF %d", orientation), Threshold: "EXIF 1", Fix: FixRotate,
+			ZH: "图片靠 EXIF 方向标记显示为正，部分上传页面会忽略该标记而显示成横的：请用“旋转摆正”自动修复",
+			EN: "the picture is upright only through its EXIF orientation tag, which some upload pages ignore and show it sideways: apply the “rotate upright” fix"})
+	}
 	return w, checks, nil
 }
 
@@ -499,8 +508,12 @@ func msgTooManyPixels(cfg image.Config, limit string) Check {
 		EN: fmt.Sprintf("the image has too many pixels (%d×%d) to decode safely: scale it down (long side 3000–4000 px is plenty) and save it as JPG", cfg.Width, cfg.Height)}
 }
 
-func msgUnsupported(ft fileType) Check {
-	c := Check{ID: "file.format", Verdict: Fail, Measured: ft.name, Threshold: "JPG/PNG", Fix: ""}
+func msgUnsupported(ft fileType, lim Limits) Check {
+	allowed := lim.Formats
+	if len(allowed) == 0 {
+		allowed = []string{mediaJPEG, mediaPNG}
+	}
+	c := Check{ID: "file.format", Verdict: Fail, Measured: ft.name, Threshold: formatList(allowed)}
 	switch ft.name {
 	case "HEIC", "AVIF":
 		c.ZH = fmt.Sprintf("这是 %s 格式（苹果/安卓手机的高效格式），无法识别：请在手机相机设置中选择“兼容性最佳”，或用相册导出为 JPG", ft.name)

@@ -81,7 +81,7 @@ type Check struct {
 	// "backdrop"), and Box its place in the original image's coordinates
 	// (after EXIF orientation); empty when the check is about the whole file.
 	Region string          `json:"region,omitempty"`
-	Box    image.Rectangle `json:"box,omitempty"`
+	Box    image.Rectangle `json:"box,omitzero"`
 	// Fix names a one-click fix that addresses the problem ("fit_size",
 	// "to_jpeg", "rotate"), if any.
 	Fix string `json:"fix,omitempty"`

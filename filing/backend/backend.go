@@ -258,7 +258,7 @@ func (s *Server) view(rec *record) api.Filing {
 func (s *Server) timeline(rec *record, now time.Time) []filing.StatusEvent {
 	t0 := rec.ReceivedAt
 	tl := []filing.StatusEvent{
-		{At: t0, Status: filing.StatusSubmitted, Note: "已收到，等待初审 / received, waiting for the initial review"},
+		{At: t0, Status: filing.StatusSubmitted},
 		{At: t0, Status: filing.StatusInitialReview},
 	}
 	t1 := t0.Add(s.initial)

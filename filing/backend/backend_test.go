@@ -46,12 +46,12 @@ func newFixture(t testing.TB, size int, seed uint64) *fixture {
 		t.Fatal(err)
 	}
 	fx := &fixture{app: app, files: map[string][]byte{}}
-	rng := rand.New(rand.NewPCG(seed, 1))
+	var key [32]byte
+	key[0], key[1] = byte(seed), byte(seed>>8)
+	rng := rand.NewChaCha8(key)
 	fill := func(a *filing.Attachment) {
 		b := make([]byte, size)
-		for i := range b {
-			b[i] = byte(rng.Uint32())
-		}
+		_, _ = rng.Read(b)
 		sum := sha256.Sum256(b)
 		a.SHA256, a.Size = hex.EncodeToString(sum[:]), int64(size)
 		fx.files[a.SHA256] = b

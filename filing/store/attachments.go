@@ -105,7 +105,13 @@ func (s *Store) PutAttachment(r io.Reader, originalName, mediaType string) (fili
 	}
 	final := s.AttachmentPath(sum)
 	if err := s.VerifyAttachment(a); err == nil {
-		// Same content already stored and intact: keep the old file.
+		// Same content already stored and intact: keep the old file, but
+		// make it young again, or a cleanup could take it as an orphan
+		// before the draft that now references it is saved.
+		now := s.opts.Now()
+		if err := os.Chtimes(final, now, now); err != nil {
+			return filing.Attachment{}, ioError(err, "写入附件失败。", "writing the attachment failed")
+		}
 		return a, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {

@@ -210,6 +210,12 @@ func TestCleanAttachmentsKeepsReferencedAndYoung(t *testing.T) {
 	os.WriteFile(stale, []byte("half a scan"), 0o600)
 	os.Chtimes(stale, old, old)
 
+	// An old orphan stored again (a person re-adds the same scan) is young
+	// again: its draft has not been saved yet.
+	readded := put("an old scan added again")
+	os.Chtimes(s.AttachmentPath(readded.SHA256), old, old)
+	put("an old scan added again")
+
 	res, err := s.CleanAttachments()
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +226,7 @@ func TestCleanAttachmentsKeepsReferencedAndYoung(t *testing.T) {
 	for _, c := range []struct {
 		a    filing.Attachment
 		kept bool
-	}{{inRecord, true}, {orphan, false}, {young, true}} {
+	}{{inRecord, true}, {orphan, false}, {young, true}, {readded, true}} {
 		_, err := os.Stat(s.AttachmentPath(c.a.SHA256))
 		if (err == nil) != c.kept {
 			t.Errorf("%s: kept=%v, want %v", c.a.SHA256[:8], err == nil, c.kept)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,6 +186,32 @@ func TestEncryptedStore(t *testing.T) {
 	}
 	if grepDir(t, dir, marker) {
 		t.Error("plain text on disk after restore")
+	}
+}
+
+// TestEncryptedStoreReopensFlushedTables has a table flushed (Close
+// flushes the memtable) and opened again: with encryption and
+// IndexCacheSize 0, Badger panics there in its own goroutine.
+func TestEncryptedStoreReopensFlushedTables(t *testing.T) {
+	dir := t.TempDir()
+	pass := filing.NewSecret("pw")
+	s := openTemp(t, Options{Dir: dir, Passphrase: pass, EncryptStore: true, SnapshotInterval: -1})
+	value := []byte(strings.Repeat("加密", 10_000)) // 60 KB: stays in the LSM tree, below ValueThreshold
+	const n = 20
+	for i := 0; i < n; i++ {
+		if err := s.PutRecord("bulk", strconv.Itoa(i), value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s = openTemp(t, Options{Dir: dir, Passphrase: pass})
+	all, err := s.ListRecords("bulk")
+	if err != nil || len(all) != n {
+		t.Fatalf("%d of %d records after reopen: %v", len(all), n, err)
+	}
+	sst, _ := filepath.Glob(filepath.Join(dir, dbDirName, "*.sst"))
+	if len(sst) == 0 {
+		t.Error("no table was flushed; the test did not reach a flush")
 	}
 }
 

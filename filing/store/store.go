@@ -281,6 +281,13 @@ func (s *Store) open() error {
 			"磁盘空间不足，无法打开数据存储；已保存的内容没有受影响。请清理磁盘后重试。",
 			"there is not enough disk space to open the store; what was saved is unaffected. Free some space and try again")
 	}
+	// meta.json goes first: were the process to die during the first
+	// open, the next one must still know the database is encrypted.
+	if !existed {
+		if err := writeMeta(s.dir, meta); err != nil {
+			return err
+		}
+	}
 	marker := filepath.Join(s.dir, openingMarker)
 	if err := os.WriteFile(marker, []byte(time.Now().UTC().Format(time.RFC3339)), 0o600); err != nil {
 		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
@@ -306,12 +313,6 @@ func (s *Store) open() error {
 	if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		db.Close()
 		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
-	}
-	if !existed {
-		if err := writeMeta(s.dir, meta); err != nil {
-			db.Close()
-			return err
-		}
 	}
 	if _, err := s.migrateDrafts(); err != nil {
 		db.Close()
@@ -443,8 +444,9 @@ func (s *Store) markDirty() {
 	s.mu.Unlock()
 }
 
-// background snapshots a changed store periodically and runs value-log GC
-// once shortly after open, as the spike recommends.
+// background snapshots a changed store periodically, and once shortly
+// after open runs value-log GC (as the spike recommends) and removes
+// attachments nothing references.
 func (s *Store) background() {
 	defer close(s.bgDone)
 	gc := time.NewTimer(30 * time.Second)
@@ -461,6 +463,9 @@ func (s *Store) background() {
 			return
 		case <-gc.C:
 			for s.db.RunValueLogGC(0.5) == nil {
+			}
+			if _, err := s.CleanAttachments(); err != nil {
+				s.log.Warningf("attachment cleanup failed: %v", err)
 			}
 		case <-tick:
 			s.mu.Lock()

@@ -47,12 +47,12 @@ func exampleApp(t testing.TB, st *store.Store, size int, seed uint64) (*filing.A
 		t.Fatal(err)
 	}
 	files := map[string][]byte{}
-	rng := rand.New(rand.NewPCG(seed, 7))
+	var key [32]byte
+	key[0], key[1] = byte(seed), byte(seed>>8)
+	rng := rand.NewChaCha8(key)
 	put := func(a **filing.Attachment) {
 		b := make([]byte, size)
-		for i := range b {
-			b[i] = byte(rng.Uint32())
-		}
+		_, _ = rng.Read(b)
 		old := *a
 		att, err := st.PutAttachment(bytes.NewReader(b), old.OriginalName, old.MediaType)
 		if err != nil {

@@ -110,7 +110,7 @@ type Submission struct {
 	NextPollAt time.Time            `json:"next_poll_at,omitzero"`
 
 	// Application is the filing as sent, secrets masked.
-	Application json.RawMessage `json:"application"`
+	Application json.RawMessage `json:"application,omitempty"`
 	Size        int64           `json:"size"`
 	// NewRevision is the draft made from a rejected filing, once made.
 	NewRevision string `json:"new_revision,omitempty"`
@@ -174,6 +174,7 @@ type Outbox struct {
 	// is unreachable, so fifty queued filings do not each knock.
 	pausedUntil time.Time
 	failures    int
+	lastFailure *api.Problem
 	// verified is set once the backend accepted something with the current
 	// settings; until then one upload goes at a time, so a wrong token or
 	// a dead backend costs one request, not one per slot.
@@ -554,7 +555,7 @@ func entryOf(s *Submission) entry {
 		NextPollAt: s.NextPollAt, Backend: s.Backend}
 }
 
-// entries lists the records that may need work, oldest first.
+// entries lists the records that may need work, in the order to try them.
 func (o *Outbox) entries() ([]entry, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -574,7 +575,14 @@ func (o *Outbox) entries() ([]entry, error) {
 			out = append(out, e)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	// Those never tried or due soonest first, then the oldest: a filing that
+	// keeps failing goes to the back instead of blocking the batch.
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].NextAttemptAt.Equal(out[j].NextAttemptAt) {
+			return out[i].NextAttemptAt.Before(out[j].NextAttemptAt)
+		}
+		return out[i].CreatedAt.Before(out[j].CreatedAt)
+	})
 	return out, nil
 }
 
@@ -638,6 +646,22 @@ func (o *Outbox) watch(id string, progress func(Progress)) (*watcher, func()) {
 	}
 }
 
+// notifyWatchers wakes every SubmitAndWait, whose submission may now be
+// stuck behind a hold.
+func (o *Outbox) notifyWatchers() {
+	o.wmu.Lock()
+	ids := make([]string, 0, len(o.watchers))
+	for id := range o.watchers {
+		ids = append(ids, id)
+	}
+	o.wmu.Unlock()
+	for _, id := range ids {
+		if s, err := o.Get(id); err == nil {
+			o.changed(s)
+		}
+	}
+}
+
 func (o *Outbox) reportProgress(id string, p Progress) {
 	if o.opt.OnProgress != nil {
 		o.opt.OnProgress(id, p)
@@ -662,14 +686,21 @@ var ErrNotConfigured = &api.Problem{Code: "not_configured",
 // in the outbox and goes out by itself when the backend answers.
 type QueuedError struct {
 	Submission Submission
+	// Held: sending is stopped until the settings change (Outbox.Hold).
+	Held bool
 }
 
 func (e *QueuedError) Error() string { return "queued: " + e.Submission.Error.Error() }
 
 // Message is the text in "zh" or "en".
 func (e *QueuedError) Message(lang string) string {
-	if lang == "en" {
+	switch {
+	case lang == "en" && e.Held:
+		return "Not delivered; it waits in the outbox. " + e.Submission.Error.Message("en")
+	case lang == "en":
 		return "Not delivered yet; it stays in the outbox and is sent automatically: " + e.Submission.Error.Message("en")
+	case e.Held:
+		return "尚未送达，已留在发件箱。" + e.Submission.Error.Message("zh")
 	}
 	return "尚未送达，已留在发件箱，稍后会自动发送：" + e.Submission.Error.Message("zh")
 }
@@ -714,6 +745,23 @@ func (o *Outbox) SubmitAndWait(ctx context.Context, app *filing.Application, pro
 			return s, context.Canceled
 		case s.State == Queued && s.Attempts > 0 && s.Error != nil:
 			return s, &QueuedError{Submission: s}
+		case s.State == Queued:
+			// Queued behind a refused token or certificate, or behind an
+			// unreachable backend: say so now rather than wait for a turn.
+			o.mu.Lock()
+			hold, down := o.hold, o.lastFailure
+			if o.failures == 0 {
+				down = nil
+			}
+			o.mu.Unlock()
+			if hold != nil {
+				s.Error = hold
+				return s, &QueuedError{Submission: s, Held: true}
+			}
+			if down != nil {
+				s.Error = down
+				return s, &QueuedError{Submission: s}
+			}
 		}
 		select {
 		case <-ctx.Done():

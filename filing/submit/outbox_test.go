@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -316,6 +317,21 @@ func TestSubmitAndWait(t *testing.T) {
 		t.Fatalf("last progress %+v", last)
 	}
 
+	// A refused token: the first says so (held by its own 401, or queued
+	// behind the 401 a status poll met first); the next does not wait forever.
+	o.SetClient(newClient(t, fastConfig(rb.URL, "wrong")))
+	app3, _ := exampleApp(t, st, 1<<10, 112)
+	s, err = o.SubmitAndWait(context.Background(), app3, nil)
+	if l, ok := err.(interface{ Message(string) string }); !ok || !strings.Contains(l.Message("zh"), "令牌") || (s.State != Held && s.State != Queued) {
+		t.Fatalf("wrong token: %s, %v", s.State, err)
+	}
+	app4, _ := exampleApp(t, st, 1<<10, 113)
+	s, err = o.SubmitAndWait(context.Background(), app4, nil)
+	var held *QueuedError
+	if !errors.As(err, &held) || !held.Held || s.State != Queued || !strings.Contains(held.Message("zh"), "令牌") {
+		t.Fatalf("behind the hold: %+v, %v", s, err)
+	}
+
 	// Down: the first round fails, the filing stays queued.
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	dead := "http://" + ln.Addr().String()
@@ -360,5 +376,31 @@ func TestSettingsRoundTrip(t *testing.T) {
 		if err := SaveSettings(st, bad); err == nil {
 			t.Errorf("%+v was saved", bad)
 		}
+	}
+}
+
+// TestAFailingFilingGoesToTheBack: the order the worker tries queued
+// filings puts one that just failed behind those not tried yet, so one bad
+// filing cannot hold up a batch.
+func TestAFailingFilingGoesToTheBack(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	o := NewOutbox(openStore(t, ""), fastOptions(nil))
+	o.index = map[string]entry{
+		"old-failing": {ID: "old-failing", State: Queued, CreatedAt: t0, NextAttemptAt: t0.Add(time.Minute)},
+		"new":         {ID: "new", State: Queued, CreatedAt: t0.Add(2 * time.Second)},
+		"newer":       {ID: "newer", State: Queued, CreatedAt: t0.Add(3 * time.Second)},
+		"done":        {ID: "done", State: Approved, CreatedAt: t0.Add(-time.Hour)},
+		"polled":      {ID: "polled", State: Accepted, CreatedAt: t0.Add(time.Second)},
+	}
+	es, err := o.entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.ID)
+	}
+	if want := "[polled new newer old-failing]"; fmt.Sprint(got) != want {
+		t.Fatalf("order %v, want %s", got, want)
 	}
 }

@@ -22,7 +22,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 	slots := make(chan struct{}, o.opt.Concurrency)
 	for {
 		next := o.dispatch(ctx, &wg, slots)
-		wait := time.Until(next)
+		wait := next.Sub(o.opt.Now())
 		if next.IsZero() || wait > time.Hour {
 			wait = time.Hour // nothing due: sleep until kicked, but look again now and then
 		}
@@ -217,6 +217,7 @@ func (o *Outbox) failed(ctx context.Context, s Submission, err error, now time.T
 		o.hold = p
 		o.mu.Unlock()
 		o.settle(s.ID, func(s *Submission) { s.State, s.Error = Held, p })
+		o.notifyWatchers()
 		o.opt.Logger.Warn("sending stopped until the settings change", "code", p.Code)
 	case errors.As(err, &he) && !he.Transient():
 		o.settle(s.ID, func(sub *Submission) {
@@ -243,6 +244,10 @@ func (o *Outbox) failed(ctx context.Context, s Submission, err error, now time.T
 		o.pausedUntil = now.Add(wait)
 		o.mu.Unlock()
 		p := problemOf(err)
+		o.mu.Lock()
+		o.lastFailure = p
+		o.mu.Unlock()
+		defer o.notifyWatchers()
 		o.settle(s.ID, func(s *Submission) {
 			if s.State != Sending {
 				return

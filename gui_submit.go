@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/filing/submit"
+	"github.com/icpfiling/icpfiling/gui"
+)
+
+// submitAdapter gives the window the outbox and the backend settings. The
+// outbox's worker runs for the life of the window, so a filing queued while
+// the backend was down goes out when it comes back.
+type submitAdapter struct {
+	st  *store.Store
+	out *submit.Outbox
+
+	mu sync.Mutex
+	// session keeps a token the store could not keep (no passphrase) for
+	// this run, so Settings does not forget it the moment it is typed.
+	session filing.Secret
+	cfgOK   bool
+}
+
+func newSubmitAdapter(st *store.Store, pack *filing.Pack) *submitAdapter {
+	s := &submitAdapter{st: st, out: submit.NewOutbox(st, submit.Options{Pack: pack})}
+	if set, err := submit.LoadSettings(st); err == nil {
+		s.apply(set)
+	}
+	return s
+}
+
+// apply points the outbox at the configured backend (or at none).
+func (s *submitAdapter) apply(set submit.Settings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !set.Token.IsSet() {
+		set.Token = s.session
+	}
+	s.cfgOK = false
+	if !set.Configured() {
+		s.out.SetClient(nil)
+		return
+	}
+	cfg, err := set.Config()
+	if err != nil {
+		s.out.SetClient(nil)
+		return
+	}
+	c, err := submit.NewClient(cfg)
+	if err != nil {
+		s.out.SetClient(nil)
+		return
+	}
+	s.out.SetClient(c)
+	s.cfgOK = true
+}
+
+// Run sends and follows submissions until ctx ends.
+func (s *submitAdapter) Run(ctx context.Context) { _ = s.out.Run(ctx) }
+
+func (s *submitAdapter) Configured() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfgOK
+}
+
+func (s *submitAdapter) Submit(ctx context.Context, app *filing.Application, progress func(done, total int64)) (gui.SubmitResult, error) {
+	sub, err := s.out.SubmitAndWait(ctx, app, func(p submit.Progress) { progress(p.Sent, p.Total) })
+	res := gui.SubmitResult{ID: sub.ID, Findings: sub.Findings, Timeline: sub.Timeline}
+	if err != nil && len(sub.Findings) > 0 {
+		// Field errors are shown on their fields, not as a failure.
+		return res, nil
+	}
+	return res, err
+}
+
+func (s *submitAdapter) Backend() (gui.BackendSettings, error) {
+	set, err := submit.LoadSettings(s.st)
+	if err != nil {
+		return gui.BackendSettings{}, err
+	}
+	return gui.BackendSettings{URL: set.URL, Token: set.Token, CAFile: set.CAFile, Proxy: set.Proxy}, nil
+}
+
+func (s *submitAdapter) SetBackend(b gui.BackendSettings) error {
+	set := submit.Settings{URL: b.URL, Token: b.Token, CAFile: b.CAFile, Proxy: b.Proxy}
+	err := submit.SaveSettings(s.st, set)
+	if err != nil && !errors.Is(err, submit.ErrTokenNotKept) {
+		return err
+	}
+	s.mu.Lock()
+	s.session = b.Token
+	s.mu.Unlock()
+	s.apply(set)
+	return err
+}
+
+func (s *submitAdapter) HasPassphrase() bool             { return s.st.HasPassphrase() }
+func (s *submitAdapter) Locked() bool                    { return s.st.Locked() }
+func (s *submitAdapter) Unlock(pass filing.Secret) error { return s.st.Unlock(pass) }
+func (s *submitAdapter) SetPassphrase(old, new filing.Secret) error {
+	return s.st.SetPassphrase(old, new)
+}
