@@ -329,15 +329,22 @@ func measureDocument(w *Working, t DocumentThresholds) docMeasure {
 	// document's box decides whether the outline is trusted at all (ours).
 	var bn, bs, bss float64
 	if m.found && !m.fills {
-		for y := range H {
-			for x, v := range luma[y*W : y*W+W] {
-				if !(image.Point{x, y}).In(m.box) {
-					f := float64(v)
-					bn++
-					bs += f
-					bss += f * f
-				}
+		acc := func(vs []uint8) {
+			for _, v := range vs {
+				f := float64(v)
+				bn++
+				bs += f
+				bss += f * f
 			}
+		}
+		for y := range H {
+			row := luma[y*W : y*W+W]
+			if y < m.box.Min.Y || y >= m.box.Max.Y {
+				acc(row)
+				continue
+			}
+			acc(row[:m.box.Min.X])
+			acc(row[m.box.Max.X:])
 		}
 	}
 	if bn > 0.02*float64(W*H) {

@@ -56,42 +56,71 @@ func otsu(hist *[256]int) int {
 	return best
 }
 
-// open1D erodes (all of the window set) or dilates (any of it) a binary
-// plane along rows (dx=1) or columns (dx=w) with a window of 2r+1, using a
-// running count so the cost does not grow with r. Erosion treats the
+// morphRows erodes (all of the window set) or dilates (any of it) each
+// row of a binary plane with a window of 2r+1, run by run: document masks
+// are long runs, so the cost is a scan plus a fill. Erosion treats the
 // outside as set, so a document touching the frame stays touching it.
-func morph1D(src, dst []uint8, w, h, r int, vertical, erode bool) {
-	n, lines, step := w, h, 1
-	if vertical {
-		n, lines, step = h, w, w
-	}
-	for l := range lines {
-		base := l * w
-		if vertical {
-			base = l
-		}
-		// count of set samples in [i-r, i+r] ∩ [0, n)
-		cnt := 0
-		for i := 0; i < min(r, n); i++ {
-			cnt += int(src[base+i*step])
-		}
-		for i := range n {
-			if j := i + r; j < n {
-				cnt += int(src[base+j*step])
+func morphRows(src, dst []uint8, w, h, r int, erode bool) {
+	for y := range h {
+		s, d := src[y*w:y*w+w], dst[y*w:y*w+w]
+		clear(d)
+		for x := 0; x < w; {
+			for x < w && s[x] == 0 {
+				x++
 			}
-			if j := i - r - 1; j >= 0 {
-				cnt -= int(src[base+j*step])
+			a := x
+			for x < w && s[x] != 0 {
+				x++
 			}
-			lo, hi := max(i-r, 0), min(i+r, n-1)
-			var v uint8
+			if a == x {
+				break
+			}
+			lo, hi := max(a-r, 0), min(x+r, w)
 			if erode {
-				if cnt == hi-lo+1 {
-					v = 1
+				lo, hi = a+r, x-r
+				if a == 0 {
+					lo = 0
 				}
-			} else if cnt > 0 {
+				if x == w {
+					hi = w
+				}
+			}
+			for i := lo; i < hi; i++ {
+				d[i] = 1
+			}
+		}
+	}
+}
+
+// morphCols is morphRows down the columns, with a running count per
+// column updated a whole row at a time (cache-friendly, unlike walking
+// each column).
+func morphCols(src, dst []uint8, w, h, r int, erode bool) {
+	cnt := make([]int32, w)
+	add := func(y int, k int32) {
+		row := src[y*w : y*w+w]
+		for x, v := range row {
+			cnt[x] += k * int32(v)
+		}
+	}
+	for y := range min(r, h) {
+		add(y, 1)
+	}
+	for y := range h {
+		if y+r < h {
+			add(y+r, 1)
+		}
+		if y-r-1 >= 0 {
+			add(y-r-1, -1)
+		}
+		full := int32(min(y+r, h-1) - max(y-r, 0) + 1)
+		d := dst[y*w : y*w+w]
+		for x, c := range cnt {
+			var v uint8
+			if (erode && c == full) || (!erode && c > 0) {
 				v = 1
 			}
-			dst[base+i*step] = v
+			d[x] = v
 		}
 	}
 }
@@ -100,10 +129,10 @@ func morph1D(src, dst []uint8, w, h, r int, vertical, erode bool) {
 // on the table, a cable) so that they do not join the document.
 func opening(mask []uint8, w, h, r int) {
 	tmp := make([]uint8, len(mask))
-	morph1D(mask, tmp, w, h, r, false, true)
-	morph1D(tmp, mask, w, h, r, true, true)
-	morph1D(mask, tmp, w, h, r, false, false)
-	morph1D(tmp, mask, w, h, r, true, false)
+	morphRows(mask, tmp, w, h, r, true)
+	morphCols(tmp, mask, w, h, r, true)
+	morphRows(mask, tmp, w, h, r, false)
+	morphCols(tmp, mask, w, h, r, false)
 }
 
 // component is a 4-connected set of pixels of a binary plane.

@@ -128,8 +128,15 @@ func boxPlane(src []uint8, stride, step, w, h int, dst []uint8, ow, oh int) {
 				clear(col)
 				for sy := sy0; sy < sy1; sy++ {
 					row := src[sy*stride:]
+					c := col[1 : w+1]
+					if step == 1 { // planes: the hot case, kept free of the multiply
+						row = row[:w]
+						for x, v := range row {
+							c[x] += uint32(v)
+						}
+						continue
+					}
 					row = row[:(w-1)*step+1]
-					c := col[1:]
 					for x := range c {
 						c[x] += uint32(row[x*step])
 					}

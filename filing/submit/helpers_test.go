@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -46,6 +47,9 @@ func exampleApp(t testing.TB, st *store.Store, size int, seed uint64) (*filing.A
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each generated filing is its own draft: the outbox keeps one pending
+	// submission per draft.
+	app.ID = fmt.Sprintf("draft-%d", seed)
 	files := map[string][]byte{}
 	var key [32]byte
 	key[0], key[1] = byte(seed), byte(seed>>8)

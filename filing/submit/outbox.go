@@ -1,6 +1,7 @@
 package submit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -292,6 +293,25 @@ func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
 	if err != nil {
 		return Submission{}, err
 	}
+	// Pressing Submit again on a draft whose submission has not gone
+	// through must not make a second filing: the same content reuses the
+	// pending record (and its idempotency key); changed content replaces
+	// a record that is only waiting; one already on its way is kept.
+	if prev, ok := o.pendingFor(app.ID); ok {
+		if prev.State == Sending || bytes.Equal(prev.Application, snap) {
+			// Pressing Submit again is asking to try again now.
+			if prev.State == Held || prev.State == Queued {
+				if err := o.Retry(prev.ID); err != nil {
+					return Submission{}, err
+				}
+				return o.Get(prev.ID)
+			}
+			return prev, nil
+		}
+		if err := o.Cancel(prev.ID); err != nil && !errors.Is(err, ErrNotPending) {
+			return Submission{}, err
+		}
+	}
 	now := o.opt.Now()
 	sub := Submission{ID: NewIdempotencyKey(), DraftID: app.ID, CreatedAt: now, UpdatedAt: now,
 		State: Queued, Application: snap, Size: size}
@@ -304,6 +324,23 @@ func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
 	o.opt.Logger.Info("submission queued", "id", sub.ID, "bytes", size)
 	o.Kick()
 	return sub, nil
+}
+
+// pendingFor is the submission of a draft that has not gone through yet.
+func (o *Outbox) pendingFor(draftID string) (Submission, bool) {
+	if draftID == "" {
+		return Submission{}, false
+	}
+	subs, err := o.List()
+	if err != nil {
+		return Submission{}, false
+	}
+	for _, s := range subs {
+		if s.DraftID == draftID && s.State.Pending() {
+			return s, true
+		}
+	}
+	return Submission{}, false
 }
 
 func secretName(id, which string) string { return "outbox/" + id + "/" + which }

@@ -404,3 +404,38 @@ func TestAFailingFilingGoesToTheBack(t *testing.T) {
 		t.Fatalf("order %v, want %s", got, want)
 	}
 }
+
+// Submit pressed again on a draft whose submission is still waiting makes
+// no second filing: the same content reuses the record, changed content
+// replaces it.
+func TestSubmitTwiceKeepsOnePendingSubmission(t *testing.T) {
+	st := openStore(t, "")
+	o := NewOutbox(st, fastOptions(nil)) // no backend: everything waits
+	app, _ := exampleApp(t, st, 1<<10, 7)
+	first, err := o.Submit(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := o.Submit(app)
+	if err != nil || again.ID != first.ID {
+		t.Fatalf("same content: %v, ids %s / %s", err, first.ID, again.ID)
+	}
+	app.Websites[0].Remark = "changed after the first press"
+	changed, err := o.Submit(app)
+	if err != nil || changed.ID == first.ID {
+		t.Fatalf("changed content: %v, ids %s / %s", err, first.ID, changed.ID)
+	}
+	if s, _ := o.Get(first.ID); s.State != Cancelled {
+		t.Errorf("the replaced submission is %s, want cancelled", s.State)
+	}
+	subs, _ := o.List()
+	pending := 0
+	for _, s := range subs {
+		if s.State.Pending() {
+			pending++
+		}
+	}
+	if pending != 1 {
+		t.Errorf("%d pending submissions for one draft", pending)
+	}
+}
