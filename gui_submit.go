@@ -105,3 +105,41 @@ func (s *submitAdapter) Unlock(pass filing.Secret) error { return s.st.Unlock(pa
 func (s *submitAdapter) SetPassphrase(old, new filing.Secret) error {
 	return s.st.SetPassphrase(old, new)
 }
+
+// latest is the newest submission of a draft.
+func (s *submitAdapter) latest(draftID string) (submit.Submission, bool) {
+	subs, err := s.out.List()
+	if err != nil {
+		return submit.Submission{}, false
+	}
+	var best submit.Submission
+	found := false
+	for _, sub := range subs {
+		if sub.DraftID == draftID && (!found || sub.CreatedAt.After(best.CreatedAt)) {
+			best, found = sub, true
+		}
+	}
+	return best, found
+}
+
+func (s *submitAdapter) Latest(draftID string) (gui.SubmissionStatus, bool) {
+	sub, ok := s.latest(draftID)
+	if !ok {
+		return gui.SubmissionStatus{}, false
+	}
+	lng := gui.Language()
+	st := gui.SubmissionStatus{State: sub.State.Label(lng), Pending: sub.State.Pending(),
+		Timeline: sub.Timeline, NewRevision: sub.NewRevision}
+	if sub.Error != nil {
+		st.Problem = sub.Error.Message(lng)
+	}
+	return st, true
+}
+
+func (s *submitAdapter) Cancel(draftID string) error {
+	sub, ok := s.latest(draftID)
+	if !ok {
+		return nil
+	}
+	return s.out.Cancel(sub.ID)
+}

@@ -89,4 +89,8 @@ func TestSubmitAdapterAgainstReferenceBackend(t *testing.T) {
 	if lastTotal == 0 || lastDone != lastTotal {
 		t.Errorf("progress ended at %d of %d", lastDone, lastTotal)
 	}
+	latest, ok := sub.Latest(app.ID)
+	if !ok || latest.Pending || len(latest.Timeline) == 0 || latest.State == "" {
+		t.Errorf("the window's status of the draft: %+v %v", latest, ok)
+	}
 }

@@ -4,50 +4,124 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/icpfiling/icpfiling/applog"
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/bundle"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/gui"
+	"github.com/icpfiling/icpfiling/instance"
 )
 
-// runGUI opens the window: the drafts list on the store in dataDir, or a
-// screen that says why the store cannot be used and what to do.
-func runGUI(language, dataDir string, quitAfter time.Duration) {
-	gui.PrepareLanguage(language)
-	a := app.NewWithID(appID)
-	if err := gui.LoadTranslations(); err != nil {
-		fmt.Fprintln(os.Stderr, "translations:", err)
-	}
-	a.Settings().SetTheme(gui.Theme{})
-	if quitAfter > 0 {
-		time.AfterFunc(quitAfter, func() { fyne.Do(a.Quit) })
-	}
-	lng := gui.Language()
+// guiOptions are the window's command-line options.
+type guiOptions struct {
+	Language  string
+	DataDir   string
+	QuitAfter time.Duration
+	LogLevel  slog.Level
+	ResetUI   bool
+}
 
+// alreadyRunning is printed by a second start whose window request the
+// first instance answered.
+const alreadyRunning = "icpfiling 已在运行，已把它的窗口调到最前。\nicpfiling is already running; its window was brought to the front."
+
+// runGUI opens the window: the drafts list on the store in dataDir, or a
+// screen that says why the store cannot be used and what to do. A second
+// start on the same data directory brings the first one's window forward
+// and returns at once.
+func runGUI(o guiOptions) (code int) {
+	dataDir := o.DataDir
 	if dataDir == "" {
 		if d, err := store.DefaultDir(); err == nil {
 			dataDir = d
 		}
 	}
+	// Asked before anything else (no window, no log file touched): the
+	// running instance owns those.
+	if dataDir != "" && instance.Show(dataDir, 2*time.Second) == nil {
+		fmt.Println(alreadyRunning)
+		return 0
+	}
+
+	var lg *applog.Log
+	var crashReport string
+	if dataDir != "" {
+		logDir := store.LogDir(dataDir)
+		var err error
+		if lg, err = applog.Open(logDir, o.LogLevel, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "无法写日志 / cannot write the log:", err)
+		} else {
+			defer lg.Close()
+			if crashReport, err = applog.TakePreviousCrash(logDir); err != nil {
+				slog.Warn("reading the last crash report", "err", err)
+			}
+			if err := lg.StartCrashFile(); err != nil {
+				slog.Warn("crash file", "err", err)
+			}
+			// Registered after lg.Close, so it runs first: a panic on the
+			// UI goroutine (every Fyne callback) is written, redacted, and
+			// the process ends with 2 leaving the crash file for next time.
+			defer func() {
+				if r := recover(); r != nil {
+					lg.WriteCrash(r, debug.Stack())
+					os.Exit(2)
+				}
+			}()
+		}
+	}
+	slog.Info("starting", "version", version, "os", runtime.GOOS, "arch", runtime.GOARCH)
+
+	if o.ResetUI {
+		resetUI()
+	}
+	gui.PrepareLanguage(o.Language)
+	a := app.NewWithID(appID)
+	if err := gui.LoadTranslations(); err != nil {
+		fmt.Fprintln(os.Stderr, "translations:", err)
+	}
+	a.Settings().SetTheme(gui.Theme{})
+	if o.QuitAfter > 0 {
+		time.AfterFunc(o.QuitAfter, func() { fyne.Do(a.Quit) })
+	}
+	lng := gui.Language()
+
 	// A store left damaged is found before Open, which could crash on it.
 	if dataDir != "" && store.NeedsRecovery(dataDir) {
 		storeProblem(a, dataDir, &store.Error{Kind: store.ErrDamaged, ZH: "草稿数据已损坏，无法打开。", EN: "the drafts store is damaged and cannot be opened"}, lng).ShowAndRun()
-		return
+		return 0
 	}
 	st, err := store.Open(store.Options{Dir: dataDir})
+	if errors.Is(err, store.ErrAlreadyOpen) {
+		// Two starts at once: the other one holds the store but may not be
+		// listening yet. Ask it a few times before explaining the lock.
+		for i := 0; i < 5; i++ {
+			if instance.Show(dataDir, time.Second) == nil {
+				fmt.Println(alreadyRunning)
+				return 0
+			}
+			time.Sleep(400 * time.Millisecond)
+		}
+	}
 	if err != nil {
+		slog.Warn("store will not open", "err", message(err, "en"))
 		storeProblem(a, dataDir, err, lng).ShowAndRun()
-		return
+		return 0
 	}
 	pack := filing.DefaultPack()
 	var ui *gui.UI
 	saver := store.NewAutosaver(st, store.AutosaverOptions{OnError: func(err error) {
+		slog.Error("autosave", "err", message(err, "en"))
 		fyne.Do(func() {
 			if ui != nil {
 				ui.ShowError(message(err, lng))
@@ -59,6 +133,7 @@ func runGUI(language, dataDir string, quitAfter time.Duration) {
 	ctx, stopWorker := context.WithCancel(context.Background())
 	defer stopWorker()
 	go sub.Run(ctx)
+	var single *instance.Server
 	ui = gui.NewUI(a, gui.Services{
 		Pack:      pack,
 		Drafts:    drafts,
@@ -67,9 +142,38 @@ func runGUI(language, dataDir string, quitAfter time.Duration) {
 		Settings:  sub,
 		Version:   version,
 		Licences:  thirdPartyLicences(),
+		DeleteAllData: func() error {
+			// Everything that holds a file in dataDir lets go first:
+			// Windows cannot delete open files.
+			stopWorker()
+			_ = saver.Close()
+			if err := st.Close(); err != nil {
+				return err
+			}
+			if single != nil {
+				single.Close()
+			}
+			if lg != nil {
+				lg.Close()
+			}
+			return store.DeleteAllData(dataDir)
+		},
 	})
 	ui.AskToUnlock()
 	w := ui.Window()
+	// Later starts on this data directory bring this window forward.
+	if s, err := instance.Listen(dataDir, func() {
+		slog.Info("another start on this data directory: bringing the window forward")
+		fyne.Do(func() { w.Show(); w.RequestFocus() })
+	}); err != nil {
+		slog.Warn("single instance: not listening", "err", err)
+	} else {
+		single = s
+		defer s.Close()
+	}
+	if crashReport != "" {
+		ui.ShowCrashReport(crashReport, func() error { return applog.DeletePreviousCrash(store.LogDir(dataDir)) })
+	}
 	// Closing the window writes what the autosaver still holds: nothing
 	// typed is lost.
 	w.SetCloseIntercept(func() {
@@ -84,6 +188,25 @@ func runGUI(language, dataDir string, quitAfter time.Duration) {
 	if err := st.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, message(err, lng))
 	}
+	slog.Info("quit")
+	return 0
+}
+
+// resetUI forgets the window's preferences: Fyne keeps them in
+// preferences.json under os.UserConfigDir()/fyne/<app ID> on every desktop
+// OS. Removed before the app is made, because Fyne reads the file then
+// and would write its copy back.
+func resetUI() {
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return
+	}
+	p := filepath.Join(d, "fyne", appID, "preferences.json")
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintln(os.Stderr, "无法重置界面设置 / cannot reset the UI preferences:", err)
+		return
+	}
+	fmt.Println("界面设置已重置。/ UI preferences were reset.")
 }
 
 // storeProblem explains a store that will not open: already open in

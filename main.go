@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/icpfiling/icpfiling/applog"
 )
 
 // appID is the Fyne application ID; it names the preferences directory.
@@ -47,8 +49,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	language := fs.String("lang", "", "UI language: zh or en (default: the system's, Chinese when it has none)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	dataDir := fs.String("data-dir", "", "where drafts and scans are kept (default: the per-user data directory)")
+	logLevel := fs.String("log-level", "info", "how much goes into the log file in the data directory: debug, info, warn or error")
+	resetUI := fs.Bool("reset-ui", false, "forget the window's saved preferences, then start")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling [--lang zh|en] [--data-dir DIR] [--quit-after 8s]   (opens the window)")
+		fmt.Fprintln(stderr, "usage: icpfiling [--lang zh|en] [--data-dir DIR] [--log-level info] [--reset-ui] [--quit-after 8s]   (opens the window)")
 		fmt.Fprintln(stderr, "       icpfiling validate FILE.json [--as-of YYYY-MM-DD] [--lang zh|en] [--json] [--rules PACK.json]")
 		fmt.Fprintln(stderr, "       icpfiling rules check|seal PACK.json")
 		fmt.Fprintln(stderr, "       icpfiling check-image --kind KIND FILE... [--json] [--annotate DIR] [--fix DIR]")
@@ -74,6 +78,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "icpfiling", version)
 		return 0
 	}
-	runGUI(*language, *dataDir, *quitAfter)
-	return 0
+	level, err := applog.ParseLevel(*logLevel)
+	if err != nil {
+		fmt.Fprintln(stderr, "--log-level 只能是 debug、info、warn 或 error。/", err)
+		return 2
+	}
+	return runGUI(guiOptions{Language: *language, DataDir: *dataDir, QuitAfter: *quitAfter, LogLevel: level, ResetUI: *resetUI})
 }

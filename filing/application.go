@@ -217,3 +217,22 @@ func (a *Application) CurrentStatus() Status {
 	}
 	return a.Timeline[len(a.Timeline)-1].Status
 }
+
+// ApplyTimeline takes the backend's timeline for this order. The MIIT SMS
+// arrives when the order reaches the SMS step, so that event's time starts
+// the code's deadline.
+func (a *Application) ApplyTimeline(events []StatusEvent) {
+	a.Timeline = append([]StatusEvent(nil), events...)
+	for _, e := range events {
+		if e.Status == StatusSMS && a.SMS.SentAt == nil {
+			at := e.At
+			a.SMS.SentAt = &at
+		}
+		if e.Status == StatusBureauReview || e.Status == StatusApproved {
+			// Past the SMS step: the code was entered in time.
+			if a.SMS.SentAt != nil {
+				a.SMS.Verified = true
+			}
+		}
+	}
+}

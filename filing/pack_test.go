@@ -333,6 +333,21 @@ var packQueryCases = []struct {
 		}
 		return u.ID
 	}, "upload.domain-certificate"},
+	// The batch-level rules (filing/batch) live in the checks section; their
+	// logic is in that package, so here only their presence and source.
+	{"batch: same mobile under different subjects", func(p *Pack) string { return batchRuleID(p, "batch.mobile_shared") }, "batch.mobile_shared"},
+	{"batch: same certificate in two open filings", func(p *Pack) string { return batchRuleID(p, "batch.certificate_open_twice") }, "batch.certificate_open_twice"},
+	{"batch: several orders for one subject", func(p *Pack) string { return batchRuleID(p, "batch.subject_orders") }, "batch.subject_orders"},
+}
+
+// batchRuleID answers with id when the pack has it, citing ALI19's list of
+// rejection reasons (TOP 9) and in force today.
+func batchRuleID(p *Pack, id string) string {
+	r, ok := p.Rule(id)
+	if !ok || r.Source != "ALI19" || !strings.Contains(r.Ref, "TOP 9") || !r.ActiveOn(DateOf(today)) {
+		return ""
+	}
+	return r.ID
 }
 
 func domainCertID(r *DomainCertRule) string {

@@ -142,3 +142,16 @@ func TestStepOf(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyTimelineStartsTheSMSDeadline(t *testing.T) {
+	a := completeApp()
+	sms := today.Add(2 * time.Hour)
+	a.ApplyTimeline([]StatusEvent{{At: today, Status: StatusSubmitted}, {At: sms, Status: StatusSMS}})
+	if a.SMS.SentAt == nil || !a.SMS.SentAt.Equal(sms) || a.SMS.Verified {
+		t.Fatalf("SMS state %+v", a.SMS)
+	}
+	a.ApplyTimeline([]StatusEvent{{At: today, Status: StatusSubmitted}, {At: sms, Status: StatusSMS}, {At: sms.Add(time.Hour), Status: StatusBureauReview}})
+	if !a.SMS.Verified || a.CurrentStatus() != StatusBureauReview {
+		t.Errorf("after the bureau review started: %+v, %s", a.SMS, a.CurrentStatus())
+	}
+}

@@ -208,3 +208,39 @@ func newForm(items ...*widget.FormItem) *widget.Form {
 	f.SubmitText, f.CancelText = lang.L("Submit"), lang.L("Cancel")
 	return f
 }
+
+// siteLanguages are the 网站语言 choices (several may be chosen).
+var siteLanguages = []option{{"zh-Hans", "中文简体"}, {"zh-Hant", "中文繁體"}, {"en", "English"}, {"ja", "日本語"}, {"ko", "한국어"}, {"other", "其他 / Other"}}
+
+// languages is a group of check boxes bound to a list of language codes.
+func (fs *fields) languages(path, label string, get func(*filing.Application) []string, set func(*filing.Application, []string)) *widget.FormItem {
+	v := fs.add(path)
+	texts := make([]string, len(siteLanguages))
+	for i, o := range siteLanguages {
+		texts[i] = o.text
+	}
+	g := widget.NewCheckGroup(texts, nil)
+	g.Horizontal = true
+	var selected []string
+	for _, code := range get(fs.ctl.App()) {
+		for _, o := range siteLanguages {
+			if o.code == code {
+				selected = append(selected, o.text)
+			}
+		}
+	}
+	g.SetSelected(selected)
+	g.OnChanged = func(chosen []string) {
+		var codes []string
+		for _, o := range siteLanguages {
+			for _, c := range chosen {
+				if c == o.text {
+					codes = append(codes, o.code)
+				}
+			}
+		}
+		fs.ctl.Edit(func(a *filing.Application) { set(a, codes) })
+		fs.leave(v)
+	}
+	return item(label, g, v)
+}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -65,6 +66,17 @@ func (ui *UI) showSettings() {
 		items = append(items, widget.NewFormItem(lang.L("Current store passphrase"), oldPass))
 	}
 	items = append(items, widget.NewFormItem(lang.L("New store passphrase"), newPass))
+	var settingsDlg dialog.Dialog
+	if ui.DeleteAllData != nil {
+		wipe := widget.NewButtonWithIcon(lang.L("Delete all my data…"), theme.DeleteIcon(), func() {
+			if settingsDlg != nil {
+				settingsDlg.Hide() // not saved: deleting makes the settings moot
+			}
+			ui.confirmDeleteAllData()
+		})
+		wipe.Importance = widget.DangerImportance
+		items = append(items, widget.NewFormItem(lang.L("Data on this computer"), wipe))
+	}
 	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
@@ -84,6 +96,7 @@ func (ui *UI) showSettings() {
 			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 		}
 	}, ui.win)
+	settingsDlg = d
 	d.Resize(fyne.NewSize(600, 320))
 	d.Show()
 }

@@ -107,6 +107,9 @@ func (w *Wizard) submitStep() fyne.CanvasObject {
 		parts = append(parts, paragraph(lang.L("Nothing blocks this filing.")))
 	}
 	parts = append(parts, w.submitPanel(open))
+	if card := w.outboxCard(); card != nil {
+		parts = append(parts, card)
+	}
 	if tl := w.ctl.App().Timeline; len(tl) > 0 {
 		parts = append(parts, w.timelineCard(tl))
 	}

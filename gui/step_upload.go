@@ -41,6 +41,12 @@ type slotView struct {
 	preview *canvas.Image
 	checks  *widget.Label
 	fixes   *fyne.Container
+	// report is the last report shown (nil while none or while checking).
+	report *imaging.Report
+	// row holds the preview beside the checks; it is laid out again when
+	// the preview appears or goes.
+	row  *fyne.Container
+	card *widget.Card
 }
 
 func (w *Wizard) uploadStep() fyne.CanvasObject {
@@ -144,7 +150,9 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 		w.checkInBackground(sv, *att)
 	}
 	head := container.NewHBox(choose, remove, sv.busy, sv.status)
-	return widget.NewCard(title, "", container.NewVBox(head, v.hint, container.NewHBox(sv.preview, sv.checks), sv.fixes))
+	sv.row = container.NewBorder(nil, nil, sv.preview, nil, sv.checks)
+	sv.card = widget.NewCard("", title, container.NewVBox(head, v.hint, sv.row, sv.fixes))
+	return sv.card
 }
 
 // keepAndCheck copies a chosen file into the store and checks it in the
@@ -225,12 +233,14 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 	att := attachmentOf(w.ctl.App(), sv.slot, sv.website)
 	sv.fixes.Objects = nil
 	sv.fixes.Refresh()
+	defer func() { sv.report = rep }()
 	if att == nil {
 		sv.status.SetText(lang.L("No file yet."))
 		sv.status.Importance = widget.LowImportance
 		sv.status.Refresh()
 		sv.preview.Hide()
 		sv.checks.SetText("")
+		w.relayout(sv)
 		return
 	}
 	text := att.OriginalName + " · " + humanSize(att.Size)
@@ -271,6 +281,7 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 		sv.preview.Image = rep.Preview
 		sv.preview.Show()
 		sv.preview.Refresh()
+		w.relayout(sv)
 	}
 	var labels []string
 	for _, fix := range []string{imaging.FixRotate, imaging.FixToJPEG, imaging.FixFitSize} {
@@ -291,6 +302,21 @@ func (w *Wizard) photoMethod() string {
 		return m.Method
 	}
 	return "backdrop"
+}
+
+// relayout lays the slot's card and the step out again after the preview
+// appeared or went: its height changed.
+func (w *Wizard) relayout(sv *slotView) {
+	if sv.row == nil {
+		return
+	}
+	sv.row.Refresh()
+	sv.card.Content.Refresh()
+	sv.card.Refresh()
+	for _, o := range w.body.Objects {
+		o.Refresh()
+	}
+	w.body.Refresh()
 }
 
 func fixLabel(fix string) string {

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,6 +22,24 @@ type Submitter interface {
 	// before anything is sent), uploads it with progress, and returns the
 	// backend's answer: field errors come back as findings.
 	Submit(ctx context.Context, app *filing.Application, progress func(done, total int64)) (SubmitResult, error)
+	// Latest is where the draft's latest submission stands, as the outbox
+	// last heard from the backend; false when it was never submitted.
+	Latest(draftID string) (SubmissionStatus, bool)
+	// Cancel stops the draft's submission while it is still waiting or uploading.
+	Cancel(draftID string) error
+}
+
+// SubmissionStatus is a submission as the window shows it.
+type SubmissionStatus struct {
+	// State is the outbox's state in the user's language ("已提交" …),
+	// Pending whether it can still be cancelled.
+	State   string
+	Pending bool
+	// Problem is the latest error, in the user's language.
+	Problem  string
+	Timeline []filing.StatusEvent
+	// NewRevision is the draft made from a rejected filing.
+	NewRevision string
 }
 
 // SubmitResult is what the backend said.
@@ -28,6 +47,39 @@ type SubmitResult struct {
 	ID       string
 	Findings []filing.Finding
 	Timeline []filing.StatusEvent
+}
+
+// outboxCard shows the latest submission of this draft and keeps the
+// draft's timeline in step with it.
+func (w *Wizard) outboxCard() fyne.CanvasObject {
+	if w.submit == nil || w.ctl.App().ID == "" {
+		return nil
+	}
+	st, ok := w.submit.Latest(w.ctl.App().ID)
+	if !ok {
+		return nil
+	}
+	if len(st.Timeline) > len(w.ctl.App().Timeline) {
+		w.ctl.Edit(func(a *filing.Application) { a.ApplyTimeline(st.Timeline) })
+	}
+	lines := []string{st.State}
+	if st.Problem != "" {
+		lines = append(lines, st.Problem)
+	}
+	if st.NewRevision != "" {
+		lines = append(lines, lang.L("The rejected filing was copied to a new draft: open it from the drafts list, fix the reasons and submit again."))
+	}
+	refresh := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), w.rebuild)
+	parts := []fyne.CanvasObject{paragraph(strings.Join(lines, "\n")), refresh}
+	if st.Pending {
+		parts = append(parts, widget.NewButtonWithIcon(lang.L("Cancel the submission"), theme.CancelIcon(), func() {
+			if err := w.submit.Cancel(w.ctl.App().ID); err != nil {
+				w.summary.SetText(errorText(err, w.lang))
+			}
+			w.rebuild()
+		}))
+	}
+	return widget.NewCard(lang.L("Submission"), "", container.NewVBox(parts...))
 }
 
 func (w *Wizard) submitPanel(blocking int) fyne.CanvasObject {
@@ -75,7 +127,7 @@ func (w *Wizard) submitPanel(blocking int) fyne.CanvasObject {
 				}
 				w.ctl.Edit(func(a *filing.Application) {
 					if len(res.Timeline) > 0 {
-						a.Timeline = res.Timeline
+						a.ApplyTimeline(res.Timeline)
 					}
 				})
 				w.ctl.SetBackendFindings(res.Findings)

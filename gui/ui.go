@@ -25,6 +25,9 @@ type Services struct {
 	// Licences are third-party licence texts shown in About, by component.
 	Licences map[string]string
 	Now      func() time.Time
+	// DeleteAllData closes the store and removes everything the app keeps
+	// on this computer; nil hides the action in Settings.
+	DeleteAllData func() error
 }
 
 // UI is the main window and the screen on it: the drafts list or a wizard.

@@ -158,7 +158,15 @@ func (w *Wizard) refresh() {
 		w.summary.SetText(st.Note(w.lang))
 		w.summary.Importance = widget.LowImportance
 	case len(st.Blocking) > 0:
-		w.summary.SetText(lang.L("Left to do on this step: {{.Count}}", map[string]any{"Count": len(st.Blocking)}))
+		lines := []string{lang.L("Left to do on this step: {{.Count}}", map[string]any{"Count": len(st.Blocking)})}
+		for i, f := range st.Blocking {
+			if i == 3 {
+				lines = append(lines, "…")
+				break
+			}
+			lines = append(lines, "• "+f.Message(w.lang))
+		}
+		w.summary.SetText(strings.Join(lines, "\n"))
 		w.summary.Importance = widget.WarningImportance
 	case len(st.Warnings) > 0:
 		w.summary.SetText(lang.L("This step is complete; {{.Count}} warnings can be checked or passed.", map[string]any{"Count": len(st.Warnings)}))

@@ -1,0 +1,177 @@
+package batch
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/filing/submit"
+)
+
+// Outbox is what bulk submit needs of *submit.Outbox.
+type Outbox interface {
+	Submit(app *filing.Application) (submit.Submission, error)
+	List() ([]submit.Submission, error)
+	Retry(id string) error
+}
+
+// Row states beyond the outbox's own (submit.State).
+const (
+	StateNotSent = "not_sent" // never handed to the outbox
+	StateBlocked = "blocked"  // Validate found blocking findings
+	StateError   = "error"    // the draft or the outbox refused it
+)
+
+// RowStatus is where one filing of the batch stands after bulk submit.
+type RowStatus struct {
+	Key          string `json:"key"`
+	DraftID      string `json:"draft_id"`
+	State        string `json:"state"`
+	SubmissionID string `json:"submission_id,omitempty"`
+	// Blocking counts the blocking findings of a blocked row.
+	Blocking int    `json:"blocking,omitempty"`
+	ZH       string `json:"zh,omitempty"`
+	EN       string `json:"en,omitempty"`
+}
+
+// Message is the row's reason in "zh" or "en".
+func (r RowStatus) Message(lang string) string {
+	if lang == "en" {
+		return r.EN
+	}
+	return r.ZH
+}
+
+// Failed says whether the row is one "retry the failed ones" acts on.
+func (r RowStatus) Failed() bool {
+	switch r.State {
+	case StateBlocked, StateError, string(submit.Held), string(submit.Refused), string(submit.Cancelled):
+		return true
+	}
+	return false
+}
+
+// Summary counts the rows by state.
+type Summary struct {
+	Total   int            `json:"total"`
+	ByState map[string]int `json:"by_state"`
+	Failed  int            `json:"failed"`
+}
+
+// Summarise counts rows.
+func Summarise(rows []RowStatus) Summary {
+	s := Summary{Total: len(rows), ByState: map[string]int{}}
+	for _, r := range rows {
+		s.ByState[r.State]++
+		if r.Failed() {
+			s.Failed++
+		}
+	}
+	return s
+}
+
+// latest maps each draft to its newest submission.
+func latest(ob Outbox) (map[string]submit.Submission, error) {
+	list, err := ob.List() // newest first
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]submit.Submission{}
+	for _, s := range list {
+		if _, ok := out[s.DraftID]; !ok && s.DraftID != "" {
+			out[s.DraftID] = s
+		}
+	}
+	return out, nil
+}
+
+// Statuses reads where every filing of the batch stands, changing nothing.
+func Statuses(ob Outbox, b *Batch) ([]RowStatus, error) {
+	last, err := latest(ob)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RowStatus, len(b.Filings))
+	for i, m := range b.Filings {
+		out[i] = RowStatus{Key: m.Key, DraftID: m.DraftID, State: StateNotSent}
+		if s, ok := last[m.DraftID]; ok {
+			out[i].State, out[i].SubmissionID = string(s.State), s.ID
+			if s.Error != nil {
+				out[i].ZH, out[i].EN = s.Error.Message("zh"), s.Error.Message("en")
+			}
+		}
+	}
+	return out, nil
+}
+
+// SubmitAll hands every filing of the batch to the outbox, except those
+// with a submission already pending or accepted (the outbox keeps one
+// pending submission per draft, and an accepted one must not be sent
+// twice). With onlyFailed it acts only on failed rows (RowStatus.Failed):
+// held submissions are retried under their key, blocked, refused and
+// cancelled ones are submitted again from the (fixed) draft. One row's
+// failure never stops the others.
+func SubmitAll(st *store.Store, ob Outbox, b *Batch, onlyFailed bool) ([]RowStatus, error) {
+	before, err := Statuses(ob, b)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RowStatus, len(before))
+	for i, r := range before {
+		out[i] = r
+		switch {
+		case r.State == string(submit.Held):
+			if onlyFailed {
+				if err := ob.Retry(r.SubmissionID); err != nil {
+					out[i].State, out[i].ZH, out[i].EN = StateError, messageOf(err, "zh"), messageOf(err, "en")
+				} else {
+					out[i].State = string(submit.Queued)
+				}
+			}
+			continue
+		case r.State == string(submit.Queued), r.State == string(submit.Sending),
+			r.State == string(submit.Accepted), r.State == string(submit.Approved):
+			continue
+		case r.State == string(submit.Rejected):
+			out[i].ZH, out[i].EN = "管局已驳回：请在向导中打开修订稿修改后再提交。", "rejected by the bureau: open the new revision in the wizard, fix it and submit that"
+			continue
+		case onlyFailed && r.State == StateNotSent:
+			continue
+		}
+		out[i] = submitOne(st, ob, b.Filings[i])
+	}
+	return out, nil
+}
+
+func submitOne(st *store.Store, ob Outbox, m Member) RowStatus {
+	r := RowStatus{Key: m.Key, DraftID: m.DraftID}
+	app, _, err := st.LoadDraft(m.DraftID)
+	if err != nil {
+		r.State, r.ZH, r.EN = StateError, messageOf(err, "zh"), messageOf(err, "en")
+		return r
+	}
+	s, err := ob.Submit(app)
+	var be *submit.BlockedError
+	switch {
+	case errors.As(err, &be):
+		r.State, r.Blocking = StateBlocked, filing.Blocking(be.Findings)
+		r.ZH = fmt.Sprintf("有 %d 个阻断问题，未提交。", r.Blocking)
+		r.EN = fmt.Sprintf("%d blocking findings; not submitted", r.Blocking)
+	case err != nil:
+		r.State, r.ZH, r.EN = StateError, messageOf(err, "zh"), messageOf(err, "en")
+	default:
+		r.State, r.SubmissionID = string(s.State), s.ID
+	}
+	return r
+}
+
+// messageOf is an error's text in a language when it has one; errors of
+// the store and the outbox never carry personal data.
+func messageOf(err error, lang string) string {
+	var m interface{ Message(string) string }
+	if errors.As(err, &m) {
+		return m.Message(lang)
+	}
+	return err.Error()
+}
