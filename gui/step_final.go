@@ -63,17 +63,40 @@ func (w *Wizard) smsStep() fyne.CanvasObject {
 	if a.SMS.SentAt != nil && !a.SMS.Verified {
 		if v := w.ctl.Pack().SMSValidityOn(filing.DateOf(*a.SMS.SentAt)); v != nil {
 			deadline := a.SMS.SentAt.Add(time.Duration(v.Hours) * time.Hour)
-			left := time.Until(deadline).Round(time.Minute)
-			msg := lang.L("Enter the code before {{.Deadline}} ({{.Left}} left).", map[string]any{"Deadline": deadline.Local().Format("2006-01-02 15:04"), "Left": left.String()})
-			if left <= 0 {
-				msg = lang.L("The SMS code has expired: the order is returned and must be submitted again.")
-			}
-			l := paragraph(msg)
+			l := paragraph("")
 			l.Importance = widget.WarningImportance
+			countdown := func() {
+				left := deadline.Sub(w.ctl.now()).Round(time.Minute)
+				msg := lang.L("Enter the code before {{.Deadline}} ({{.Left}} left).", map[string]any{"Deadline": deadline.Local().Format("2006-01-02 15:04"), "Left": left.String()})
+				if left <= 0 {
+					msg = lang.L("The SMS code has expired: the order is returned and must be submitted again.")
+				}
+				l.SetText(msg)
+			}
+			countdown()
+			w.every(time.Minute, countdown)
 			parts = append(parts, l)
 		}
 	}
 	return container.NewVBox(parts...)
+}
+
+// every runs f on the UI goroutine at each interval while the current step
+// stays on screen; show stops it.
+func (w *Wizard) every(d time.Duration, f func()) {
+	stop := w.stepDone
+	go func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				fyne.Do(f)
+			}
+		}
+	}()
 }
 
 // maskPhone keeps the last four digits, enough to recognise one's own number.

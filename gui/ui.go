@@ -73,6 +73,9 @@ func NewUI(a fyne.App, s Services) *UI {
 func (ui *UI) Window() fyne.Window { return ui.win }
 
 func (ui *UI) showHome() {
+	if ui.wizard != nil {
+		ui.wizard.Close()
+	}
 	ui.wizard = nil
 	ui.home = newHome(ui)
 	ui.win.SetContent(ui.home.content)

@@ -38,6 +38,8 @@ type Wizard struct {
 	docs   Documents
 	submit Submitter
 	slots  []*slotView
+	// stepDone is closed when the step on screen is left, ending its timers.
+	stepDone chan struct{}
 }
 
 // NewWizard builds the wizard for the controller's application. onClose is
@@ -123,6 +125,10 @@ func stepIcon(st filing.StepState, current bool) fyne.Resource {
 
 // show puts a step on screen, building its fields afresh from the application.
 func (w *Wizard) show(s filing.Step) {
+	if w.stepDone != nil {
+		close(w.stepDone)
+	}
+	w.stepDone = make(chan struct{})
 	w.current = s
 	w.fields = &fields{ctl: w.ctl, lang: w.lang}
 	w.body.Objects = []fyne.CanvasObject{w.stepContent(s)}
@@ -203,6 +209,14 @@ func (w *Wizard) Next() {
 func (w *Wizard) Back() {
 	if to := w.ctl.Flow().Previous(w.current); to != w.current {
 		w.show(to)
+	}
+}
+
+// Close ends the wizard's timers; the UI calls it when the wizard leaves the window.
+func (w *Wizard) Close() {
+	if w.stepDone != nil {
+		close(w.stepDone)
+		w.stepDone = nil
 	}
 }
 
