@@ -1,6 +1,8 @@
 # icpfiling — build, run and test.  GNU make; recipes are POSIX sh.
 #   make run [ARGS='validate app.json']   install what is missing, build, start
 #   make test                             the whole gate (what .ci/run calls)
+#   make release                          dist/: Linux .tar.xz (fyne package) and Windows .exe (mingw-w64)
+#   make release-check                    make release, then run the packaged Linux binary under Xvfb
 
 BIN      := icpfiling
 ARGS     ?=
@@ -14,9 +16,13 @@ export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 APT_BUILD := gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev
 APT_TEST  := xvfb xdotool imagemagick libgl1-mesa-dri x11-utils
+# and, for `make release`: the Windows cross compiler (binutils come with it) and xz for the archive.
+APT_RELEASE := gcc-mingw-w64-x86-64-win32 xz-utils
+FYNE_TOOLS  := fyne.io/tools/cmd/fyne@v1.7.4
 
 .NOTPARALLEL:
-.PHONY: deps-build deps-test go-check build run test fmt-check vet unit fuzz smoke bench clean
+.PHONY: deps-build deps-test go-check build run test fmt-check vet unit fuzz smoke bench clean \
+        deps-release release release-linux release-windows release-check
 
 banner = printf '\n==== %s ====\n' '$(1)'
 
@@ -102,6 +108,33 @@ fuzz:
 smoke: build
 	@$(call banner,smoke (window under Xvfb))
 	bash scripts/smoke.sh ./$(BIN)
+
+deps-release: deps-test
+	@$(call banner,deps-release)
+	$(call apt_ensure,$(APT_RELEASE))
+	@if command -v fyne >/dev/null 2>&1; then echo "deps: fyne already installed: $$(command -v fyne)"; \
+	else echo "deps: installing $(FYNE_TOOLS)"; $(GO) install $(FYNE_TOOLS); fi
+
+# Packages go to dist/. The tree is not written to: scripts/release.sh runs fyne package on a copy
+# (it would bump Build in FyneApp.toml). VERSION=… and APP_BUILD=… override FyneApp.toml's version
+# and the commit count.
+release: deps-release release-linux release-windows
+	@$(call banner,release: done)
+	@ls -l dist
+
+release-linux:
+	@$(call banner,release: Linux package)
+	GO=$(GO) bash scripts/release.sh linux
+
+release-windows:
+	@$(call banner,release: Windows .exe (cross-built))
+	GO=$(GO) bash scripts/release.sh windows
+
+# What CI runs after `make test`: both packages build, the packaged Linux binary shows its window
+# under Xvfb (scripts/smoke.sh), and the .exe is a GUI executable with icon and version resources.
+release-check: release
+	@$(call banner,release-check)
+	GO=$(GO) bash scripts/release.sh check
 
 # Every package's benchmarks; BENCH narrows them (make bench BENCH=Validate).
 BENCH ?= .

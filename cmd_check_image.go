@@ -93,16 +93,9 @@ func cmdCheckImage(args []string, stdout, stderr io.Writer) int {
 		}
 		fs.PrintDefaults()
 	}
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitImagesOK
-		}
-		return exitImageInput
-	}
-	if *lng != "zh" && *lng != "en" {
-		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", *lng)
-		return exitImageInput
+	files, code, ok := parseArgs(fs, args, lng, stderr)
+	if !ok {
+		return code
 	}
 	if *kind == "" || len(files) == 0 {
 		fs.Usage()
@@ -147,7 +140,7 @@ func cmdCheckImage(args []string, stdout, stderr io.Writer) int {
 	} else {
 		writeImageText(stdout, outs, *lng)
 	}
-	code := exitImagesOK
+	code = exitImagesOK
 	for _, o := range outs {
 		switch {
 		case o.Report == nil:

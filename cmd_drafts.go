@@ -93,16 +93,9 @@ func cmdDrafts(args []string, stdout, stderr io.Writer) int {
 	undo := fs.Bool("undo", false, "delete: bring deleted drafts back")
 	allData := fs.Bool("all-data", false, "delete: remove ALL of the app's data (drafts, scans, snapshots, logs)")
 	yes := fs.Bool("yes", false, "delete --all-data: confirm")
-	positional, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitUnreadable
-	}
-	if f.lang != "zh" && f.lang != "en" {
-		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", f.lang)
-		return exitUnreadable
+	positional, code, ok := parseArgs(fs, args, &f.lang, stderr)
+	if !ok {
+		return code
 	}
 	switch sub {
 	case "list":

@@ -116,16 +116,9 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "usage: icpfiling submit FILE.icpf|FILE.json|--draft ID [--backend URL] [--token-file F] [--ca-file F] [--proxy URL] [--data DIR] [--passphrase-file F] [--bundle-passphrase-file F] [--json] [--lang zh|en]")
 		fs.PrintDefaults()
 	}
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitUnreadable
-	}
-	if f.lang != "zh" && f.lang != "en" {
-		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", f.lang)
-		return exitUnreadable
+	files, code, ok := parseArgs(fs, args, &f.lang, stderr)
+	if !ok {
+		return code
 	}
 	if (len(files) == 1) == (*draft != "") || len(files) > 1 {
 		fs.Usage()
@@ -316,16 +309,9 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "       ID is the submission's id (icpf-…) or the backend's filing id (f-…)")
 		fs.PrintDefaults()
 	}
-	ids, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitUnreadable
-	}
-	if f.lang != "zh" && f.lang != "en" {
-		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", f.lang)
-		return exitUnreadable
+	ids, code, ok := parseArgs(fs, args, &f.lang, stderr)
+	if !ok {
+		return code
 	}
 	if len(ids) != 1 {
 		fs.Usage()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +32,24 @@ func message(err error, lang string) string {
 	return err.Error()
 }
 
+// parseArgs parses a command's flags, which may follow its operands, and
+// checks --lang. When ok is false the command exits with code: 0 after
+// -h, 2 for a bad flag or language.
+func parseArgs(fs *flag.FlagSet, args []string, lng *string, stderr io.Writer) (operands []string, code int, ok bool) {
+	operands, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitClean, false
+		}
+		return nil, exitUnreadable, false
+	}
+	if *lng != "zh" && *lng != "en" {
+		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", *lng)
+		return nil, exitUnreadable, false
+	}
+	return operands, 0, true
+}
+
 // parseInterspersed lets flags follow the file name, as people type them.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
@@ -57,13 +76,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: icpfiling validate FILE.json [--as-of YYYY-MM-DD] [--lang zh|en] [--json] [--rules PACK.json]")
 		fs.PrintDefaults()
 	}
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return exitUnreadable
-	}
-	if *lng != "zh" && *lng != "en" {
-		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", *lng)
-		return exitUnreadable
+	files, code, ok := parseArgs(fs, args, lng, stderr)
+	if !ok {
+		return code
 	}
 	if len(files) != 1 {
 		fs.Usage()

@@ -87,6 +87,7 @@ func runGUI(o guiOptions) (code int) {
 	}
 	gui.PrepareLanguage(o.Language)
 	a := app.NewWithID(appID)
+	a.SetIcon(appIcon())
 	if err := gui.LoadTranslations(); err != nil {
 		fmt.Fprintln(os.Stderr, "translations:", err)
 	}

@@ -41,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return cmdStatus(args[1:], stdout, stderr)
 		case "drafts":
 			return cmdDrafts(args[1:], stdout, stderr)
+		case "batch":
+			return cmdBatch(args[1:], stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("icpfiling", flag.ContinueOnError)
@@ -57,6 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "       icpfiling rules check|seal PACK.json")
 		fmt.Fprintln(stderr, "       icpfiling check-image --kind KIND FILE... [--json] [--annotate DIR] [--fix DIR]")
 		fmt.Fprintln(stderr, "       icpfiling drafts list|show|export|import|delete [--data-dir DIR]")
+		fmt.Fprintln(stderr, "       icpfiling batch template|import|check|report|submit [--data-dir DIR]")
 		fmt.Fprintln(stderr, "       icpfiling submit FILE.icpf|FILE.json|--draft ID --backend URL [--token-file F]")
 		fmt.Fprintln(stderr, "       icpfiling status ID")
 		fmt.Fprintln(stderr, "       icpfiling backend --data DIR [--addr 127.0.0.1:8787] [--token-file F]")

@@ -161,25 +161,12 @@ func boxPlane(src []uint8, stride, step, w, h int, dst []uint8, ow, oh int) {
 }
 
 // orient turns a stored image the way its EXIF orientation says it should
-// be shown (the same transforms disintegration/imaging uses).
+// be shown; orientFull does the turning for every image type.
 func orient(img *image.NRGBA, o int) *image.NRGBA {
-	switch o {
-	case 2:
-		return dimg.FlipH(img)
-	case 3:
-		return dimg.Rotate180(img)
-	case 4:
-		return dimg.FlipV(img)
-	case 5:
-		return dimg.Transpose(img)
-	case 6:
-		return dimg.Rotate270(img)
-	case 7:
-		return dimg.Transverse(img)
-	case 8:
-		return dimg.Rotate90(img)
+	if o < 2 || o > 8 {
+		return img
 	}
-	return img
+	return orientFull(img, o).(*image.NRGBA)
 }
 
 // unorientRect maps a rectangle of the shown (oriented) image back to the

@@ -28,7 +28,7 @@ func parseApps(t *testing.T, rows ...map[string]string) []*filing.Application {
 
 // Two other valid subjects, so that only the cell under test differs.
 func otherSubject(key string) map[string]string {
-	return with(exampleRow(key), "subject_name", "宁波另一科技有限公司", "certificate_number", "91330200MA2AXYZ123",
+	return with(exampleRow(key), "subject_name", "宁波另一科技有限公司", "certificate_number", "91330200MA2AXY1232",
 		"owner_mobile", "13600136000", "site_owner_mobile", "13500135000", "site_owner_emergency", "", "domain", key+".example.net")
 }
 

@@ -68,6 +68,10 @@ type ImportResult struct {
 	Errors []RowError    `json:"errors"`
 	Scans  int           `json:"scans"`
 	Unused []ScanProblem `json:"unused_scans,omitempty"`
+	// SecretsNotKept counts filings whose passwords the store could not
+	// keep (no store passphrase, or locked): they must be typed again
+	// before they are submitted.
+	SecretsNotKept int `json:"secrets_not_kept,omitempty"`
 }
 
 // Import reads a batch file and imports its good filings; see ImportRows.
@@ -132,6 +136,9 @@ func ImportRows(st *store.Store, rows [][]string, opt ImportOptions) (*ImportRes
 	}
 	for i := range infos {
 		b.Filings[i].DraftID = infos[i].ID
+		if len(infos[i].UnsavedSecrets) > 0 {
+			res.SecretsNotKept++
+		}
 	}
 	b.Complete = true
 	if err := saveBatch(st, b); err != nil {

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -86,16 +87,48 @@ func latest(ob Outbox) (map[string]submit.Submission, error) {
 	return out, nil
 }
 
-// Statuses reads where every filing of the batch stands, changing nothing.
-func Statuses(ob Outbox, b *Batch) ([]RowStatus, error) {
+// statusNS keeps the last bulk submit's rows that never reached the
+// outbox (blocked, error), which the outbox itself does not record.
+const statusNS = "batch_status"
+
+// RecordStore is where bulk submit remembers the rows the outbox never saw.
+type RecordStore interface {
+	PutRecord(ns, key string, value []byte) error
+	GetRecord(ns, key string) ([]byte, error)
+}
+
+func savedRows(st RecordStore, b *Batch) map[string]RowStatus {
+	out := map[string]RowStatus{}
+	data, err := st.GetRecord(statusNS, b.ID)
+	if err != nil {
+		return out
+	}
+	var rows []RowStatus
+	if json.Unmarshal(data, &rows) == nil {
+		for _, r := range rows {
+			out[r.DraftID] = r
+		}
+	}
+	return out
+}
+
+// Statuses reads where every filing of the batch stands, changing nothing:
+// the outbox's state when the filing reached it, else the last bulk
+// submit's verdict (blocked, error), else not sent.
+func Statuses(st RecordStore, ob Outbox, b *Batch) ([]RowStatus, error) {
 	last, err := latest(ob)
 	if err != nil {
 		return nil, err
 	}
+	saved := savedRows(st, b)
 	out := make([]RowStatus, len(b.Filings))
 	for i, m := range b.Filings {
 		out[i] = RowStatus{Key: m.Key, DraftID: m.DraftID, State: StateNotSent}
+		if r, ok := saved[m.DraftID]; ok && (r.State == StateBlocked || r.State == StateError) {
+			out[i] = r
+		}
 		if s, ok := last[m.DraftID]; ok {
+			out[i] = RowStatus{Key: m.Key, DraftID: m.DraftID}
 			out[i].State, out[i].SubmissionID = string(s.State), s.ID
 			if s.Error != nil {
 				out[i].ZH, out[i].EN = s.Error.Message("zh"), s.Error.Message("en")
@@ -113,7 +146,7 @@ func Statuses(ob Outbox, b *Batch) ([]RowStatus, error) {
 // cancelled ones are submitted again from the (fixed) draft. One row's
 // failure never stops the others.
 func SubmitAll(st *store.Store, ob Outbox, b *Batch, onlyFailed bool) ([]RowStatus, error) {
-	before, err := Statuses(ob, b)
+	before, err := Statuses(st, ob, b)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +174,11 @@ func SubmitAll(st *store.Store, ob Outbox, b *Batch, onlyFailed bool) ([]RowStat
 		}
 		out[i] = submitOne(st, ob, b.Filings[i])
 	}
-	return out, nil
+	data, err := json.Marshal(out)
+	if err != nil {
+		return out, err
+	}
+	return out, st.PutRecord(statusNS, b.ID, data)
 }
 
 func submitOne(st *store.Store, ob Outbox, m Member) RowStatus {

@@ -29,6 +29,10 @@ func TestBulkSubmit(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := openStore(t)
+	// The passwords from the sheet are kept only under a store passphrase.
+	if err := st.SetPassphrase(filing.Secret{}, filing.NewSecret("agency-passphrase")); err != nil {
+		t.Fatal(err)
+	}
 	ob := submit.NewOutbox(st, submit.Options{Client: client, BackoffBase: 10 * time.Millisecond,
 		BackoffMax: 50 * time.Millisecond, PollInterval: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -40,10 +44,10 @@ func TestBulkSubmit(t *testing.T) {
 	writeScans(t, scans, "A", 1)
 	writeScans(t, scans, "B", 2)
 	res, err := ImportRows(st, sheet(exampleRow("A"), otherSubject("B"), with(otherSubject("C"), "subject_name", "第三公司",
-		"certificate_number", "91330100MA2B3C4D5E", "owner_mobile", "13300133000", "site_owner_mobile", "13200132000")),
+		"certificate_number", "91330100MA2B3C4D5N", "owner_mobile", "13300133000", "site_owner_mobile", "13200132000")),
 		ImportOptions{ScanDir: scans})
-	if err != nil || len(res.Errors) != 0 {
-		t.Fatalf("import: %v %v", res.Errors, err)
+	if err != nil || len(res.Errors) != 0 || res.SecretsNotKept != 0 {
+		t.Fatalf("import: %+v %v", res, err)
 	}
 	b := res.Batch
 
@@ -60,7 +64,7 @@ func TestBulkSubmit(t *testing.T) {
 	if rows[2].State != StateBlocked || rows[2].Blocking == 0 || rows[2].Message("en") == "" {
 		t.Fatalf("row C: %+v", rows[2])
 	}
-	waitAccepted(t, ob, b, 2)
+	waitAccepted(t, st, ob, b, 2)
 	first := map[string]string{}
 	for _, r := range rows[:2] {
 		first[r.DraftID] = r.SubmissionID
@@ -80,8 +84,8 @@ func TestBulkSubmit(t *testing.T) {
 	if rows[2].SubmissionID == "" || rows[2].Failed() {
 		t.Fatalf("retried row C: %+v", rows[2])
 	}
-	waitAccepted(t, ob, b, 3)
-	final, _ := Statuses(ob, b)
+	waitAccepted(t, st, ob, b, 3)
+	final, _ := Statuses(st, ob, b)
 	for _, r := range final[:2] {
 		if r.SubmissionID != first[r.DraftID] {
 			t.Errorf("row %s was submitted again", r.Key)
@@ -102,11 +106,11 @@ func TestBulkSubmit(t *testing.T) {
 	}
 }
 
-func waitAccepted(t *testing.T, ob Outbox, b *Batch, n int) {
+func waitAccepted(t *testing.T, st RecordStore, ob Outbox, b *Batch, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second) // a bound, not a timing claim
 	for {
-		rows, err := Statuses(ob, b)
+		rows, err := Statuses(st, ob, b)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,454 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/batch"
+	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/filing/submit"
+	"github.com/icpfiling/icpfiling/imaging"
+)
+
+const batchUsage = `usage: icpfiling batch template --out FILE.xlsx|FILE.csv
+       icpfiling batch import FILE.xlsx|FILE.csv [--scans DIR] [--name NAME] [--json]
+       icpfiling batch list [--json]
+       icpfiling batch check  [--batch ID|NAME] [--images] [--workers N] [--as-of YYYY-MM-DD] [--json]
+       icpfiling batch report --out FILE.xlsx|FILE.csv [--batch ID|NAME] [--images] [--as-of YYYY-MM-DD]
+       icpfiling batch submit [--batch ID|NAME] [--retry-failed] [--wait 2m] [--backend URL] [--token-file F]
+common flags: --data-dir DIR  --passphrase-file FILE  --lang zh|en
+--batch defaults to the newest batch.
+exit status: 0 nothing blocks, 1 something blocks (bad rows, blocking findings, failed submissions), 2 bad input`
+
+// cmdBatch is the agency batch mode for scripts: the spreadsheet template,
+// import, check, report and bulk submit (docs/batch.md).
+func cmdBatch(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runBatch(ctx, args, stdout, stderr)
+}
+
+type batchFlags struct {
+	submitFlags
+	out, scans, name, ref, asOf string
+	images, retryFailed, asJSON bool
+	workers                     int
+	wait                        time.Duration
+}
+
+func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, batchUsage)
+		return exitUnreadable
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("icpfiling batch "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f batchFlags
+	f.submitFlags.register(fs)
+	fs.StringVar(&f.dataDir, "data-dir", "", "the app's data directory (default: the per-user one)")
+	fs.StringVar(&f.out, "out", "", "template, report: the file to write (.xlsx or .csv)")
+	fs.StringVar(&f.scans, "scans", "", "import: folder of scans named <key>_<slot>[_<n>].jpg")
+	fs.StringVar(&f.name, "name", "", "import: the batch's name (default: the file's name)")
+	fs.StringVar(&f.ref, "batch", "", "the batch's ID or name (default: the newest)")
+	fs.StringVar(&f.asOf, "as-of", "", "check, report: the day to check on (default: today)")
+	fs.BoolVar(&f.images, "images", false, "check, report: also check every scan and photo (uses all cores)")
+	fs.IntVar(&f.workers, "workers", 0, "check, report: parallel workers (default: one per core)")
+	fs.BoolVar(&f.retryFailed, "retry-failed", false, "submit: only the rows that failed (blocked, refused, held, cancelled)")
+	fs.DurationVar(&f.wait, "wait", 0, "submit: keep sending for this long before printing the status (0: only queue)")
+	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, batchUsage)
+		fs.PrintDefaults()
+	}
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitUnreadable
+	}
+	if f.lang != "zh" && f.lang != "en" {
+		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", f.lang)
+		return exitUnreadable
+	}
+	switch sub {
+	case "template":
+		return batchTemplate(&f, stdout, stderr)
+	case "import":
+		if len(positional) != 1 {
+			fs.Usage()
+			return exitUnreadable
+		}
+		return batchImport(&f, positional[0], stdout, stderr)
+	case "list":
+		return batchList(&f, stdout, stderr)
+	case "check", "report":
+		return batchCheck(ctx, &f, sub == "report", stdout, stderr)
+	case "submit":
+		return batchSubmit(ctx, &f, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "unknown batch command %q\n%s\n", sub, batchUsage)
+	return exitUnreadable
+}
+
+func batchFormat(path, lang string, stderr io.Writer) (string, bool) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if path == "" || (ext != ".xlsx" && ext != ".csv") {
+		fmt.Fprintln(stderr, pick(lang, "请用 --out 指定 .xlsx 或 .csv 文件。", "give an .xlsx or .csv file with --out"))
+		return "", false
+	}
+	return ext, true
+}
+
+func batchTemplate(f *batchFlags, stdout, stderr io.Writer) int {
+	ext, ok := batchFormat(f.out, f.lang, stderr)
+	if !ok {
+		return exitUnreadable
+	}
+	var b bytes.Buffer
+	var err error
+	if ext == ".xlsx" {
+		err = batch.WriteTemplateXLSX(&b, filing.DefaultPack())
+	} else {
+		err = batch.WriteTemplateCSV(&b, filing.DefaultPack())
+	}
+	if err == nil {
+		err = writeFileAtomic(f.out, b.Bytes())
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUnreadable
+	}
+	fmt.Fprintln(stdout, pick(f.lang, "模板已写入：", "template written: ")+f.out)
+	return exitClean
+}
+
+func (f *batchFlags) openStore(stderr io.Writer) (*store.Store, int) {
+	d := draftsFlags{dataDir: f.dataDir, passFile: f.passFile, lang: f.lang}
+	st, code := d.open(stderr)
+	if st == nil && code == exitBlocked {
+		code = exitUnreadable // the data directory could not be used: bad input
+	}
+	return st, code
+}
+
+func batchImport(f *batchFlags, path string, stdout, stderr io.Writer) int {
+	st, code := f.openStore(stderr)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	res, err := batch.Import(st, path, batch.ImportOptions{ScanDir: f.scans, Name: f.name})
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return exitUnreadable
+	}
+	code = exitClean
+	if len(res.Errors) > 0 {
+		code = exitBlocked
+	}
+	if f.asJSON {
+		if c := writeJSON(stdout, res); c != exitClean {
+			return c
+		}
+		return code
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintln(stdout, e.Message(f.lang))
+	}
+	for _, u := range res.Unused {
+		fmt.Fprintln(stdout, pick(f.lang, "未使用的扫描件 ", "unused scan ")+u.Message(f.lang))
+	}
+	n := 0
+	if res.Batch != nil {
+		n = len(res.Batch.Filings)
+		fmt.Fprintln(stdout, pick(f.lang, "批次 ", "batch ")+res.Batch.ID+"  "+res.Batch.Name)
+	}
+	fmt.Fprintln(stdout, pick(f.lang,
+		fmt.Sprintf("已导入 %d 份备案（%d 个扫描件），%d 处错误。", n, res.Scans, len(res.Errors)),
+		fmt.Sprintf("imported %d filings (%d scans), %d errors", n, res.Scans, len(res.Errors))))
+	if res.SecretsNotKept > 0 {
+		fmt.Fprintln(stdout, pick(f.lang,
+			fmt.Sprintf("%d 份备案的工信部备案密码未保存（未设置存储口令）：提交前须重新填写。", res.SecretsNotKept),
+			fmt.Sprintf("the MIIT password of %d filings was not kept (no store passphrase): type it again before submitting", res.SecretsNotKept)))
+	}
+	return code
+}
+
+func batchList(f *batchFlags, stdout, stderr io.Writer) int {
+	st, code := f.openStore(stderr)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	all, err := batch.ListBatches(st)
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return exitUnreadable
+	}
+	if f.asJSON {
+		if all == nil {
+			all = []*batch.Batch{}
+		}
+		return writeJSON(stdout, all)
+	}
+	for _, b := range all {
+		fmt.Fprintf(stdout, "%s  %s  %s  %d\n", b.ID, b.Created.Local().Format("2006-01-02 15:04"), b.Name, len(b.Filings))
+	}
+	return exitClean
+}
+
+func (f *batchFlags) findBatch(st *store.Store, stderr io.Writer) *batch.Batch {
+	b, err := batch.FindBatch(st, f.ref)
+	if err != nil {
+		fmt.Fprintln(stderr, pick(f.lang, "找不到批次（先用 icpfiling batch import 导入）。", "no such batch (import one with icpfiling batch import)"))
+		return nil
+	}
+	return b
+}
+
+// batchImageJobs lists a filing's scans for imaging.CheckAll, with the
+// pack's limits, as check-image would check them.
+func batchImageJobs(st *store.Store, pack *filing.Pack, day filing.Date) func(int, *filing.Application) []imaging.Job {
+	return func(_ int, app *filing.Application) []imaging.Job {
+		var jobs []imaging.Job
+		add := func(a *filing.Attachment, kind imaging.Kind) {
+			if a == nil || !strings.HasPrefix(a.MediaType, "image/") {
+				return
+			}
+			opts, err := imageOptions(pack, kind, "backdrop", day)
+			if err != nil {
+				return
+			}
+			jobs = append(jobs, imaging.Job{Path: st.AttachmentPath(a.SHA256), Kind: kind, Options: opts})
+		}
+		for _, d := range app.Documents {
+			switch d.Slot {
+			case "subject_certificate":
+				if app.Subject.CertificateType == "business_licence" {
+					add(d.Attachment, imaging.KindBusinessLicence)
+				} else {
+					add(d.Attachment, imaging.KindCertificate)
+				}
+			case "subject_owner_id", "website_owner_id":
+				add(d.Attachment, imaging.KindIDFront)
+			case "verification_form":
+				add(d.Attachment, imaging.KindVerificationForm)
+			case "domain_certificate":
+				add(d.Attachment, imaging.KindDomainCertificate)
+			case "authorisation_letter":
+				add(d.Attachment, imaging.KindAuthorisationLetter)
+			}
+		}
+		add(app.Photo.Attachment, imaging.KindPhoto)
+		return jobs
+	}
+}
+
+func batchCheck(ctx context.Context, f *batchFlags, report bool, stdout, stderr io.Writer) int {
+	ext := ""
+	if report {
+		var ok bool
+		if ext, ok = batchFormat(f.out, f.lang, stderr); !ok {
+			return exitUnreadable
+		}
+	}
+	asOf := time.Now()
+	if f.asOf != "" {
+		d, err := time.ParseInLocation("2006-01-02", f.asOf, time.Local)
+		if err != nil {
+			fmt.Fprintln(stderr, pick(f.lang, "--as-of 应为 YYYY-MM-DD。", "--as-of must be YYYY-MM-DD"))
+			return exitUnreadable
+		}
+		asOf = d.Add(12 * time.Hour)
+	}
+	st, code := f.openStore(stderr)
+	if st == nil {
+		return code
+	}
+	defer st.Close()
+	b := f.findBatch(st, stderr)
+	if b == nil {
+		return exitUnreadable
+	}
+	apps, _, err := batch.LoadApps(st, b)
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return exitUnreadable
+	}
+	pack := filing.DefaultPack()
+	opt := batch.CheckOptions{Pack: pack, AsOf: asOf, Workers: f.workers}
+	if f.images {
+		opt.Images = batchImageJobs(st, pack, filing.DateOf(asOf))
+	}
+	results, err := batch.Check(ctx, apps, opt)
+	if err != nil {
+		fmt.Fprintln(stderr, pick(f.lang, "检查已取消。", "check cancelled"))
+		return exitUnreadable
+	}
+	subjects := make([]string, len(apps))
+	blocking := 0
+	for i, a := range apps {
+		if a != nil {
+			subjects[i] = a.Subject.Name
+		}
+		blocking += results[i].Blocking
+	}
+	rows := batch.ReportRows(b, subjects, results)
+	code = exitClean
+	if blocking > 0 {
+		code = exitBlocked
+	}
+	if report {
+		var buf bytes.Buffer
+		if ext == ".xlsx" {
+			err = batch.WriteReportXLSX(&buf, rows, f.lang)
+		} else {
+			err = batch.WriteReportCSV(&buf, rows, f.lang)
+		}
+		if err == nil {
+			err = writeFileAtomic(f.out, buf.Bytes())
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUnreadable
+		}
+		fmt.Fprintln(stdout, pick(f.lang, fmt.Sprintf("报告已写入 %s（%d 条）。", f.out, len(rows)),
+			fmt.Sprintf("report written to %s (%d findings)", f.out, len(rows))))
+		return code
+	}
+	if f.asJSON {
+		type item struct {
+			Key     string `json:"key"`
+			DraftID string `json:"draft_id"`
+			batch.Result
+		}
+		out := make([]item, len(results))
+		for i, r := range results {
+			out[i] = item{b.Filings[i].Key, b.Filings[i].DraftID, r}
+		}
+		if c := writeJSON(stdout, out); c != exitClean {
+			return c
+		}
+		return code
+	}
+	withBlock := 0
+	for i, r := range results {
+		m := b.Filings[i]
+		if !r.Checked {
+			fmt.Fprintf(stdout, "%s  %s\n", m.Key, pick(f.lang, "草稿已删除", "draft deleted"))
+			continue
+		}
+		if r.Blocking > 0 {
+			withBlock++
+		}
+		fmt.Fprintf(stdout, "%s  %s  %s %d  %s %d  %s\n", m.Key, orDash(subjects[i]),
+			pick(f.lang, "阻断", "blocking"), r.Blocking, pick(f.lang, "警告", "warnings"), r.Warnings, r.Step.Name(f.lang))
+		for _, fd := range r.Findings {
+			if fd.Severity == filing.Block && fd.Rule != "" {
+				fmt.Fprintf(stdout, "    [%s] %s: %s\n", fd.Rule, fd.Field, fd.Message(f.lang))
+			}
+		}
+	}
+	fmt.Fprintln(stdout, pick(f.lang, fmt.Sprintf("共 %d 份备案，%d 份有阻断问题。", len(results), withBlock),
+		fmt.Sprintf("%d filings, %d with blocking findings", len(results), withBlock)))
+	return code
+}
+
+func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) int {
+	st, client, code := f.submitFlags.open(stderr)
+	if code != exitClean {
+		return code
+	}
+	defer st.Close()
+	b := f.findBatch(st, stderr)
+	if b == nil {
+		return exitUnreadable
+	}
+	ob := submit.NewOutbox(st, submit.Options{Client: client})
+	rows, err := batch.SubmitAll(st, ob, b, f.retryFailed)
+	if err != nil {
+		fmt.Fprintln(stderr, message(err, f.lang))
+		return exitUnreadable
+	}
+	if f.wait > 0 && client != nil {
+		wctx, cancel := context.WithTimeout(ctx, f.wait)
+		done := make(chan struct{})
+		go func() { _ = ob.Run(wctx); close(done) }()
+		tick := time.NewTicker(200 * time.Millisecond)
+	wait:
+		for {
+			select {
+			case <-wctx.Done():
+				break wait
+			case <-tick.C:
+				if now, err := batch.Statuses(st, ob, b); err == nil && !anyInFlight(now) {
+					break wait
+				}
+			}
+		}
+		tick.Stop()
+		cancel()
+		<-done
+		if now, err := batch.Statuses(st, ob, b); err == nil {
+			rows = now
+		}
+	} else if client == nil {
+		fmt.Fprintln(stderr, pick(f.lang, "未指定备案后台：备案已放入发件箱，配置后台后在程序中发送。",
+			"no backend configured: the filings wait in the outbox until one is set up"))
+	}
+	sum := batch.Summarise(rows)
+	code = exitClean
+	if sum.Failed > 0 {
+		code = exitBlocked
+	}
+	if f.asJSON {
+		if c := writeJSON(stdout, map[string]any{"rows": rows, "summary": sum}); c != exitClean {
+			return c
+		}
+		return code
+	}
+	for _, r := range rows {
+		fmt.Fprintf(stdout, "%s  %-10s  %s\n", r.Key, rowStateLabel(r.State, f.lang), r.Message(f.lang))
+	}
+	parts := []string{}
+	for st, n := range sum.ByState {
+		parts = append(parts, fmt.Sprintf("%s %d", rowStateLabel(st, f.lang), n))
+	}
+	fmt.Fprintln(stdout, pick(f.lang, fmt.Sprintf("共 %d 份：", sum.Total), fmt.Sprintf("%d filings: ", sum.Total))+strings.Join(parts, ", "))
+	return code
+}
+
+func anyInFlight(rows []batch.RowStatus) bool {
+	for _, r := range rows {
+		if r.State == string(submit.Queued) || r.State == string(submit.Sending) {
+			return true
+		}
+	}
+	return false
+}
+
+// rowStateLabel names a row state for a person.
+func rowStateLabel(s, lang string) string {
+	switch s {
+	case batch.StateNotSent:
+		return pick(lang, "未提交", "not sent")
+	case batch.StateBlocked:
+		return pick(lang, "有阻断问题", "blocked")
+	case batch.StateError:
+		return pick(lang, "出错", "error")
+	}
+	return submit.State(s).Label(lang)
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/icpfiling/icpfiling/filing/batch"
+	"github.com/icpfiling/icpfiling/filing/submit"
+)
+
+// batchCSV is a sheet with the template's headers and one row per map,
+// each starting from the template's example values.
+func batchCSV(t *testing.T, rows ...map[string]string) string {
+	t.Helper()
+	var zh, en []string
+	for _, c := range batch.Columns {
+		zh, en = append(zh, c.ZH), append(en, c.Key)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(zh)
+	_ = w.Write(en)
+	for _, r := range rows {
+		var cells []string
+		for _, c := range batch.Columns {
+			v, ok := r[c.Key]
+			if !ok {
+				v = c.Example
+			}
+			cells = append(cells, v)
+		}
+		_ = w.Write(cells)
+	}
+	w.Flush()
+	path := filepath.Join(t.TempDir(), "clients.csv")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func writeBatchScans(t *testing.T, dir, key string) {
+	t.Helper()
+	for i, slot := range []string{"subject_certificate", "subject_owner_id", "website_owner_id", "verification_form", "photo"} {
+		img := image.NewGray(image.Rect(0, 0, 8, 8))
+		img.Pix[0] = byte(i)
+		var b bytes.Buffer
+		_ = jpeg.Encode(&b, img, nil)
+		if err := os.WriteFile(filepath.Join(dir, key+"_"+slot+".jpg"), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestBatchCommands runs the whole agency flow through the CLI: template,
+// import (a bad row → exit 1, reported by row and column without its
+// value), check and report (blocking findings → exit 1), bulk submit to
+// the reference backend, and retry of the failed rows only.
+func TestBatchCommands(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	pass := filepath.Join(dir, "pass")
+	_ = os.WriteFile(pass, []byte("agency-passphrase\n"), 0o600)
+	common := []string{"--data-dir", data, "--passphrase-file", pass, "--lang", "en"}
+
+	for _, out := range []string{"t.xlsx", "t.csv"} {
+		if code, _, errs := runCLI("batch", "template", "--out", filepath.Join(dir, out)); code != exitClean {
+			t.Fatalf("template %s: %d %s", out, code, errs)
+		}
+	}
+	if code, _, _ := runCLI("batch", "template"); code != exitUnreadable {
+		t.Errorf("template without --out: %d", code)
+	}
+
+	scans := filepath.Join(dir, "scans")
+	_ = os.Mkdir(scans, 0o755)
+	writeBatchScans(t, scans, "A")
+	sheet := batchCSV(t,
+		map[string]string{"key": "A", "filing_password": "pw-a"},
+		map[string]string{"key": "B", "province": "火星省", "filing_password": "pw-b"},
+		map[string]string{"key": "C", "subject_name": "宁波另一科技有限公司", "certificate_number": "91330200MA2AXY1232",
+			"owner_mobile": "13600136000", "site_owner_mobile": "13500135000", "site_owner_emergency": "", "domain": "c.example.net", "filing_password": "pw-c"},
+	)
+	code, out, errs := runCLI(append([]string{"batch", "import", sheet, "--scans", scans}, common...)...)
+	if code != exitBlocked || !strings.Contains(out, `row 4, column "filing province"`) || !strings.Contains(out, "imported 2 filings (5 scans), 1 errors") {
+		t.Fatalf("import: %d\n%s%s", code, out, errs)
+	}
+	if strings.Contains(out+errs, "火星") || strings.Contains(out+errs, "pw-") {
+		t.Error("the import printed a cell's value")
+	}
+
+	code, out, errs = runCLI(append([]string{"batch", "check"}, common...)...)
+	if code != exitBlocked || !strings.Contains(out, "A  杭州示例科技有限公司  blocking 0") || !strings.Contains(out, "2 filings, 1 with blocking findings") {
+		t.Fatalf("check: %d\n%s%s", code, out, errs)
+	}
+	report := filepath.Join(dir, "report.csv")
+	code, out, _ = runCLI(append([]string{"batch", "report", "--out", report}, common...)...)
+	rep, err := os.ReadFile(report)
+	if code != exitBlocked || err != nil || !strings.Contains(string(rep), "filing key") || !strings.Contains(string(rep), "C,") {
+		t.Fatalf("report: %d %s %v\n%s", code, out, err, rep)
+	}
+
+	url, tokenFile := startBackendCmd(t)
+	sub := append([]string{"batch", "submit", "--backend", url, "--token-file", tokenFile, "--wait", "10s"}, common...)
+	code, out, errs = runCLI(sub...)
+	if code != exitBlocked || !strings.Contains(out, "A  ") || !strings.Contains(out, "C  blocked") {
+		t.Fatalf("submit: %d\n%s%s", code, out, errs)
+	}
+	if accepted := submit.Accepted.Label("en"); !strings.Contains(out, "A  "+accepted) || !strings.Contains(out, accepted+" 1") {
+		t.Fatalf("A should be accepted:\n%s", out)
+	}
+	// Retry the failed rows only: C is still blocked, A is not sent again.
+	code, out, _ = runCLI(append(sub, "--retry-failed")...)
+	if code != exitBlocked || !strings.Contains(out, "C  blocked") {
+		t.Fatalf("retry: %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(append([]string{"batch", "list", "--json"}, common...)...)
+	if code != exitClean || !strings.Contains(out, `"key": "A"`) {
+		t.Fatalf("list: %d %s", code, out)
+	}
+
+	if code, _, _ := runCLI(append([]string{"batch", "import", filepath.Join(dir, "missing.csv")}, common...)...); code != exitUnreadable {
+		t.Errorf("import of a missing file: %d", code)
+	}
+	if code, _, _ := runCLI("batch", "frobnicate"); code != exitUnreadable {
+		t.Errorf("unknown subcommand: %d", code)
+	}
+}
