@@ -289,7 +289,7 @@ func batchCheck(ctx context.Context, f *batchFlags, report bool, stdout, stderr 
 		return exitUnreadable
 	}
 	pack := filing.DefaultPack()
-	opt := batch.CheckOptions{Pack: pack, AsOf: asOf, Workers: f.workers}
+	opt := batch.CheckOptions{Pack: pack, AsOf: asOf, Workers: f.workers, Labels: b.Keys()}
 	if f.images {
 		opt.Images = batchImageJobs(st, pack, filing.DateOf(asOf))
 	}
@@ -421,11 +421,11 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 		return code
 	}
 	for _, r := range rows {
-		fmt.Fprintf(stdout, "%s  %-10s  %s\n", r.Key, rowStateLabel(r.State, f.lang), r.Message(f.lang))
+		fmt.Fprintf(stdout, "%s  %-10s  %s\n", r.Key, batch.StateLabel(r.State, f.lang), r.Message(f.lang))
 	}
 	parts := []string{}
 	for st, n := range sum.ByState {
-		parts = append(parts, fmt.Sprintf("%s %d", rowStateLabel(st, f.lang), n))
+		parts = append(parts, fmt.Sprintf("%s %d", batch.StateLabel(st, f.lang), n))
 	}
 	fmt.Fprintln(stdout, pick(f.lang, fmt.Sprintf("共 %d 份：", sum.Total), fmt.Sprintf("%d filings: ", sum.Total))+strings.Join(parts, ", "))
 	return code
@@ -440,15 +440,54 @@ func anyInFlight(rows []batch.RowStatus) bool {
 	return false
 }
 
-// rowStateLabel names a row state for a person.
-func rowStateLabel(s, lang string) string {
-	switch s {
-	case batch.StateNotSent:
-		return pick(lang, "未提交", "not sent")
-	case batch.StateBlocked:
-		return pick(lang, "有阻断问题", "blocked")
-	case batch.StateError:
-		return pick(lang, "出错", "error")
+// batchService adapts the store and the outbox to the window's batch view.
+type batchService struct {
+	st   *store.Store
+	out  *submit.Outbox
+	pack *filing.Pack
+}
+
+func newBatchService(st *store.Store, out *submit.Outbox, pack *filing.Pack) *batchService {
+	return &batchService{st: st, out: out, pack: pack}
+}
+
+func (s *batchService) Batches() ([]*batch.Batch, error) { return batch.ListBatches(s.st) }
+
+func (s *batchService) Import(path, scanDir string) (*batch.ImportResult, error) {
+	return batch.Import(s.st, path, batch.ImportOptions{Pack: s.pack, ScanDir: scanDir})
+}
+
+func (s *batchService) Load(b *batch.Batch) ([]*filing.Application, error) {
+	apps, _, err := batch.LoadApps(s.st, b)
+	return apps, err
+}
+
+func (s *batchService) Check(ctx context.Context, b *batch.Batch, apps []*filing.Application, progress func(batch.Progress)) ([]batch.Result, error) {
+	now := time.Now()
+	return batch.Check(ctx, apps, batch.CheckOptions{Pack: s.pack, AsOf: now, Progress: progress, Labels: b.Keys(),
+		Images: batchImageJobs(s.st, s.pack, filing.DateOf(now))})
+}
+
+func (s *batchService) Submit(b *batch.Batch, onlyFailed bool) ([]batch.RowStatus, error) {
+	rows, err := batch.SubmitAll(s.st, s.out, b, onlyFailed)
+	s.out.Kick()
+	return rows, err
+}
+
+func (s *batchService) Statuses(b *batch.Batch) ([]batch.RowStatus, error) {
+	return batch.Statuses(s.st, s.out, b)
+}
+
+func (s *batchService) Report(path string, rows []batch.ReportRow, lang string) error {
+	var buf bytes.Buffer
+	var err error
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		err = batch.WriteReportCSV(&buf, rows, lang)
+	} else {
+		err = batch.WriteReportXLSX(&buf, rows, lang)
 	}
-	return submit.State(s).Label(lang)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
 }

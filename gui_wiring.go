@@ -141,6 +141,7 @@ func runGUI(o guiOptions) (code int) {
 		Documents: newDocumentsAdapter(st, pack),
 		Submitter: sub,
 		Settings:  sub,
+		Batches:   newBatchService(st, sub.out, pack),
 		Version:   version,
 		Licences:  thirdPartyLicences(),
 		DeleteAllData: func() error {

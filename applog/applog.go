@@ -61,6 +61,9 @@ func Open(dir string, level slog.Level, also io.Writer) (*Log, error) {
 	}
 	l.Logger = slog.New(RedactingHandler{Next: slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})})
 	slog.SetDefault(l.Logger)
+	// What reaches the standard "log" package is libraries' complaints
+	// (Fyne's "Fyne error: …"): warnings, not chatter.
+	slog.SetLogLoggerLevel(slog.LevelWarn)
 	return l, nil
 }
 

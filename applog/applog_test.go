@@ -80,6 +80,9 @@ func TestOpenRoutesStdLogThroughRedaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
+	if !strings.Contains(s, "level=WARN") {
+		t.Errorf("standard log lines not logged as warnings:\n%s", s)
+	}
 	if !strings.Contains(s, "Fyne error: cannot open "+Redacted) || strings.Contains(s, "13812345678") {
 		t.Errorf("standard log not redacted into the file:\n%s", s)
 	}
@@ -115,6 +118,16 @@ func TestRotation(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "x.log,x.log.1,x.log.2" {
 		t.Errorf("files %v, want x.log, x.log.1, x.log.2", names)
+	}
+	// After Close (all data deleted) a late line must not re-create the file.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fmt.Fprint(w, line); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a write after Close re-created the log: %v", err)
 	}
 }
 

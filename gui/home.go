@@ -98,6 +98,7 @@ func newHome(ui *UI) *Home {
 		widget.NewSeparator(),
 		widget.NewButtonWithIcon(lang.L("Export…"), theme.UploadIcon(), h.export),
 		widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), h.importBundle),
+		widget.NewButtonWithIcon(lang.L("Agency batch"), theme.ListIcon(), ui.showBatch),
 		widget.NewSeparator(),
 		widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), ui.showSettings),
 		widget.NewButtonWithIcon(lang.L("About"), theme.InfoIcon(), ui.showAbout))

@@ -113,15 +113,26 @@ func (ui *UI) showAbout() {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	tabs := container.NewAppTabs()
-	for _, n := range names {
-		text := widget.NewLabel(licences[n])
-		text.Wrapping = fyne.TextWrapWord
-		tabs.Append(container.NewTabItem(n, container.NewVScroll(text)))
+	// A list of components beside the selected licence: there is one per
+	// Go module, too many for tabs.
+	text := widget.NewLabel("")
+	text.Wrapping = fyne.TextWrapWord
+	scroll := container.NewVScroll(text)
+	list := widget.NewList(func() int { return len(names) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(names[i]) })
+	list.OnSelected = func(i widget.ListItemID) {
+		text.SetText(licences[names[i]])
+		scroll.ScrollToTop()
 	}
-	content := container.NewBorder(head, nil, nil, nil, tabs)
+	split := container.NewHSplit(list, scroll)
+	split.Offset = 0.38
+	content := container.NewBorder(head, nil, nil, nil, split)
+	if len(names) > 0 {
+		list.Select(0)
+	}
 	d := dialog.NewCustom(lang.L("About"), lang.L("Close"), content, ui.win)
-	d.Resize(fyne.NewSize(760, 560))
+	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }
 

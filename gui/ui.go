@@ -28,6 +28,8 @@ type Services struct {
 	// DeleteAllData closes the store and removes everything the app keeps
 	// on this computer; nil hides the action in Settings.
 	DeleteAllData func() error
+	// Batches is the agency batch mode (gui/batch.go); nil hides it.
+	Batches BatchService
 }
 
 // UI is the main window and the screen on it: the drafts list or a wizard.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Window smoke test: start the real GLFW app on a private Xvfb, with a throw-away HOME and, where
 # possible, with every system font hidden (so Chinese must come from the font bundled in the theme);
-# screenshot its window, check the picture is not blank, and check the app quits by itself with 0.
+# screenshot its window, check the picture is not blank, start it a second time (that start must hand
+# over to the running window and exit 0), and check the app quits by itself with 0.
 #
 #   scripts/smoke.sh ./icpfiling
 #
@@ -137,6 +138,18 @@ SD="$("$IDENTIFY" -format '%[fx:standard_deviation]' "$SHOT")"
 awk -v sd="$SD" 'BEGIN { exit !(sd > 0.0001) }' ||
   fail_with_log "screenshot is one flat colour (standard deviation $SD): nothing was drawn"
 echo "smoke: screenshot $("$IDENTIFY" -format '%wx%h' "$SHOT"), standard deviation $SD"
+
+# --- a second start on the same data brings this window forward and exits 0 at once ---
+SECOND="$WORK/second.log"
+RC=0
+timeout 20 "${RUN_ENV[@]}" "$BIN" >"$SECOND" 2>&1 || RC=$?
+if [ "$RC" -ne 0 ] || ! grep -q 'already running' "$SECOND"; then
+  echo "---- second start ----" >&2; cat "$SECOND" >&2
+  fail_with_log "a second start did not hand over to the running window (exit $RC)"
+fi
+kill -0 "$APP_PID" 2>/dev/null || fail_with_log "the first window went away after a second start"
+grep -q 'bringing the window forward' "$LOG" || fail_with_log "the running app did not log the second start's request"
+echo "smoke: a second start handed over to the running window and exited 0"
 
 # --- it must quit by itself, cleanly ---
 LIMIT=$((SECS + 20))

@@ -48,6 +48,9 @@ type CheckOptions struct {
 	// Open says which filings are still open (not ended) for the rule on a
 	// certificate in two open filings; nil counts every filing as open.
 	Open func(i int) bool
+	// Labels name the filings in batch-level messages (their keys); nil
+	// names them by their 1-based place in the batch.
+	Labels []string
 	// Images, when set, lists the scans of a filing to check with
 	// imaging.CheckAll; their problems become findings of the filing.
 	Images func(i int, app *filing.Application) []imaging.Job
@@ -135,7 +138,7 @@ feed:
 	for i := range out {
 		checked[i] = out[i].Checked
 	}
-	for _, f := range BatchFindings(apps, opt.Pack, opt.AsOf, checked, opt.Open) {
+	for _, f := range BatchFindings(apps, opt.Pack, opt.AsOf, checked, opt.Open, opt.Labels) {
 		out[f.Index].Findings = append(out[f.Index].Findings, f.Finding)
 	}
 	for i := range out {
@@ -221,7 +224,18 @@ func normalise(s string) string {
 // applies to each filing. Only the filings with include[i] take part (nil:
 // all); open[i] says whether a filing is still open (nil: all are). The
 // messages name the other filings by position, never by phone or number.
-func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time, include []bool, open func(int) bool) []BatchFinding {
+func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time, include []bool, open func(int) bool, labels []string) []BatchFinding {
+	positions := func(idx []int) string {
+		parts := make([]string, len(idx))
+		for i, v := range idx {
+			if v < len(labels) && labels[v] != "" {
+				parts[i] = labels[v]
+			} else {
+				parts[i] = fmt.Sprint(v + 1)
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
 	day := filing.DateOf(asOf)
 	active := func(id string) bool {
 		r, ok := pack.Rule(id)
@@ -269,8 +283,8 @@ func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time
 				}
 				if len(others) > 0 {
 					add(u.app, RuleMobileShared, u.field, filing.Block,
-						"该手机号码也用于本批次中其他主体的备案（第 "+positions(others)+" 个），会被驳回（手机号码备案频率大于1）：请换用本人的号码。",
-						"this mobile is also used by another subject's filing in this batch (filing "+positions(others)+"); it would be rejected: use the person's own number",
+						"该手机号码也用于本批次中其他主体的备案（"+positions(others)+"），会被驳回（手机号码备案频率大于1）：请换用本人的号码。",
+						"this mobile is also used by another subject's filing in this batch ("+positions(others)+"); it would be rejected: use the person's own number",
 						others)
 				}
 			}
@@ -303,14 +317,14 @@ func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time
 			others := without(idx, i)
 			if strings.HasPrefix(k, "c:") && isOpen(i) && len(openIdx) > 1 && active(RuleCertTwice) {
 				add(i, RuleCertTwice, "subject.certificate_number", filing.Block,
-					"同一证件号码还在本批次另一个未结束的备案中（第 "+positions(without(openIdx, i))+" 个）：一个主体同时只能有一个进行中的订单，请合并网站或等前一个结束。",
-					"the same certificate number is in another open filing of this batch (filing "+positions(without(openIdx, i))+"): a subject may have one order in progress at a time; merge the websites or wait for the other to end",
+					"同一证件号码还在本批次另一个未结束的备案中（"+positions(without(openIdx, i))+"）：一个主体同时只能有一个进行中的订单，请合并网站或等前一个结束。",
+					"the same certificate number is in another open filing of this batch ("+positions(without(openIdx, i))+"): a subject may have one order in progress at a time; merge the websites or wait for the other to end",
 					without(openIdx, i))
 			}
 			if active(RuleSubjectOrder) {
 				add(i, RuleSubjectOrder, "subject.name", filing.Warn,
-					"同一主体在本批次有多个订单（另见第 "+positions(others)+" 个）：请依次提交，或合并为一个订单（不超过本省网站数上限）。",
-					"this subject has several orders in the batch (see also filing "+positions(others)+"): submit them one after another, or merge them into one order (within the province's site limit)",
+					"同一主体在本批次有多个订单（另见 "+positions(others)+"）：请依次提交，或合并为一个订单（不超过本省网站数上限）。",
+					"this subject has several orders in the batch (see also "+positions(others)+"): submit them one after another, or merge them into one order (within the province's site limit)",
 					others)
 			}
 		}
@@ -327,13 +341,4 @@ func without(s []int, x int) []int {
 		}
 	}
 	return out
-}
-
-// positions names filings by their 1-based place in the batch.
-func positions(idx []int) string {
-	parts := make([]string, len(idx))
-	for i, v := range idx {
-		parts[i] = fmt.Sprint(v + 1)
-	}
-	return strings.Join(parts, ", ")
 }

@@ -62,12 +62,16 @@ func TestBatchRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			apps := parseApps(t, tc.rows...)
 			got := make([][]string, len(apps))
-			for _, f := range BatchFindings(apps, pack, asOf, nil, tc.open) {
+			for _, f := range BatchFindings(apps, pack, asOf, nil, tc.open, []string{"A", "B", "C"}) {
 				if f.Source == "" || !strings.Contains(f.Source, "TOP 9") || f.ZH == "" || f.EN == "" {
 					t.Errorf("finding %+v lacks its source or text", f.Finding)
 				}
 				if strings.Contains(f.ZH+f.EN, "139") || strings.Contains(f.ZH+f.EN, "91330106") {
 					t.Errorf("message leaks a number: %s", f.EN)
+				}
+				// The message names the other filing by its key.
+				if other := map[int]string{0: "B", 1: "A"}[f.Index]; f.Index < 2 && !strings.Contains(f.EN, "("+other) && !strings.Contains(f.EN, "also "+other) {
+					t.Errorf("filing %d: %q does not name %s", f.Index, f.EN, other)
 				}
 				if n := len(got[f.Index]); n == 0 || got[f.Index][n-1] != f.Rule {
 					got[f.Index] = append(got[f.Index], f.Rule)

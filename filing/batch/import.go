@@ -92,7 +92,8 @@ func Import(st *store.Store, path string, opt ImportOptions) (*ImportResult, err
 // the batch record is written marked incomplete; then every good filing
 // goes into the store in one ImportDrafts call, which writes all of them
 // or none; then the record is marked complete. A crash at any point thus
-// leaves either the whole batch or none of it.
+// leaves either the whole batch or none of it: LoadBatch settles an
+// incomplete record.
 func ImportRows(st *store.Store, rows [][]string, opt ImportOptions) (*ImportResult, error) {
 	if opt.Pack == nil {
 		opt.Pack = filing.DefaultPack()
@@ -160,8 +161,7 @@ func saveBatch(st *store.Store, b *Batch) error {
 var ErrNoBatch = errors.New("no such batch")
 
 // LoadBatch reads a batch record. A record left incomplete by a crash is
-// settled: kept when its drafts are there (the transaction committed),
-// removed otherwise.
+// settled (see settle).
 func LoadBatch(st *store.Store, id string) (*Batch, error) {
 	data, err := st.GetRecord(recordNS, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -175,16 +175,34 @@ func LoadBatch(st *store.Store, id string) (*Batch, error) {
 		return nil, err
 	}
 	if !b.Complete {
-		if len(b.Filings) > 0 {
-			if _, _, err := st.LoadDraft(b.Filings[0].DraftID); err == nil {
-				b.Complete = true
-				return &b, saveBatch(st, &b)
-			}
-		}
-		_ = st.DeleteRecord(recordNS, id)
-		return nil, ErrNoBatch
+		return settle(st, &b)
 	}
 	return &b, nil
+}
+
+// settle decides an import that a crash interrupted. ImportDrafts writes
+// a few hundred drafts in one transaction, but a very large batch in
+// chunks; so the record is kept only when every draft is there, and
+// otherwise the drafts that did arrive are removed with it: a batch is
+// there whole or not at all.
+func settle(st *store.Store, b *Batch) (*Batch, error) {
+	var present []string
+	for _, m := range b.Filings {
+		if _, _, err := st.LoadDraft(m.DraftID); err == nil {
+			present = append(present, m.DraftID)
+		}
+	}
+	if len(b.Filings) > 0 && len(present) == len(b.Filings) {
+		b.Complete = true
+		return b, saveBatch(st, b)
+	}
+	for _, id := range present {
+		if _, err := st.DeleteDraft(id); err == nil {
+			_ = st.PurgeDraft(id)
+		}
+	}
+	_ = st.DeleteRecord(recordNS, b.ID)
+	return nil, ErrNoBatch
 }
 
 // ListBatches lists the batches, newest first.
@@ -353,4 +371,13 @@ func LoadApps(st *store.Store, b *Batch) ([]*filing.Application, []store.DraftIn
 		apps[i], infos[i] = app, info
 	}
 	return apps, infos, nil
+}
+
+// Keys are the filings' keys in batch order, to name them in messages.
+func (b *Batch) Keys() []string {
+	out := make([]string, len(b.Filings))
+	for i, m := range b.Filings {
+		out[i] = m.Key
+	}
+	return out
 }

@@ -269,7 +269,8 @@ func TestParseScanName(t *testing.T) {
 
 // TestIncompleteBatchIsSettled: a crash between the batch record and the
 // drafts' transaction leaves an incomplete record; LoadBatch keeps it when
-// the drafts committed and drops it when they did not.
+// every draft committed, drops it when none did, and when only some did
+// (a chunked import cut short) removes those too.
 func TestIncompleteBatchIsSettled(t *testing.T) {
 	st := openStore(t)
 	res, err := ImportRows(st, sheet(exampleRow("C1")), ImportOptions{})
@@ -279,7 +280,14 @@ func TestIncompleteBatchIsSettled(t *testing.T) {
 	committed := *res.Batch
 	committed.Complete = false
 	lost := Batch{ID: "b-lost", Name: "lost", Filings: []Member{{Key: "X", DraftID: "b-never-written"}}}
-	for _, b := range []*Batch{&committed, &lost} {
+	half, err := ImportRows(st, sheet(exampleRow("H1"), exampleRow("H2")), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := *half.Batch
+	cut.Complete = false
+	cut.Filings = append(cut.Filings[:1:1], Member{Key: "H3", DraftID: "b-chunk-never-written"})
+	for _, b := range []*Batch{&committed, &lost, &cut} {
 		data, _ := json.Marshal(b)
 		if err := st.PutRecord(recordNS, b.ID, data); err != nil {
 			t.Fatal(err)
@@ -290,6 +298,12 @@ func TestIncompleteBatchIsSettled(t *testing.T) {
 	}
 	if _, err := LoadBatch(st, "b-lost"); err != ErrNoBatch {
 		t.Fatalf("lost batch: %v", err)
+	}
+	if _, err := LoadBatch(st, cut.ID); err != ErrNoBatch {
+		t.Fatalf("cut batch: %v", err)
+	}
+	if _, _, err := st.LoadDraft(cut.Filings[0].DraftID); err == nil {
+		t.Fatal("the draft of a cut import should be gone")
 	}
 	all, err := ListBatches(st)
 	if err != nil || len(all) != 1 {

@@ -212,3 +212,22 @@ func messageOf(err error, lang string) string {
 	}
 	return err.Error()
 }
+
+// StateLabel names a row state for a person.
+func StateLabel(state, lang string) string {
+	zh, en := "", ""
+	switch state {
+	case StateNotSent:
+		zh, en = "未提交", "not sent"
+	case StateBlocked:
+		zh, en = "有阻断问题", "blocked"
+	case StateError:
+		zh, en = "出错", "error"
+	default:
+		return submit.State(state).Label(lang)
+	}
+	if lang == "en" {
+		return en
+	}
+	return zh
+}

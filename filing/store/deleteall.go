@@ -51,11 +51,16 @@ func DeleteAllData(dir string) error {
 	return nil
 }
 
+// instanceFileName is where the running window publishes its address
+// (package instance); a crash can leave it behind.
+const instanceFileName = "instance.addr"
+
 // ours says whether a name in the data directory is one the app creates.
 func ours(name string) bool {
 	switch name {
 	case dbDirName, dbDirName + ".restoring", attachmentDirName, snapshotDirName, logDirName,
-		metaFileName, keysFileName, lockFileName, openingMarker:
+		metaFileName, keysFileName, lockFileName, openingMarker,
+		instanceFileName:
 		return true
 	}
 	return strings.HasPrefix(name, damagedPrefix) || strings.HasPrefix(name, ".tmp-")

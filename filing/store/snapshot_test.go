@@ -229,6 +229,8 @@ func TestDeleteAllData(t *testing.T) {
 	s.NewDraft(sampleApp(1))
 	s.PutAttachment(strings.NewReader("a scan"), "scan.jpg", "image/jpeg")
 	os.WriteFile(filepath.Join(LogDir(dir), "gui.log"), []byte("a log line"), 0o600)
+	// A window that crashed leaves its single-instance address behind.
+	os.WriteFile(filepath.Join(dir, "instance.addr"), []byte("127.0.0.1:1"), 0o600)
 	if err := DeleteAllData(dir); !errors.Is(err, ErrAlreadyOpen) {
 		t.Fatalf("DeleteAllData while open: %v", err)
 	}
