@@ -290,6 +290,9 @@ func batchCheck(ctx context.Context, f *batchFlags, report bool, stdout, stderr 
 	}
 	pack := filing.DefaultPack()
 	opt := batch.CheckOptions{Pack: pack, AsOf: asOf, Workers: f.workers, Labels: b.Keys()}
+	if rows, err := batch.Statuses(st, submit.NewOutbox(st, submit.Options{Pack: pack}), b); err == nil {
+		opt.Open = batch.OpenFilings(rows)
+	}
 	if f.images {
 		opt.Images = batchImageJobs(st, pack, filing.DateOf(asOf))
 	}
@@ -464,7 +467,11 @@ func (s *batchService) Load(b *batch.Batch) ([]*filing.Application, error) {
 
 func (s *batchService) Check(ctx context.Context, b *batch.Batch, apps []*filing.Application, progress func(batch.Progress)) ([]batch.Result, error) {
 	now := time.Now()
-	return batch.Check(ctx, apps, batch.CheckOptions{Pack: s.pack, AsOf: now, Progress: progress, Labels: b.Keys(),
+	var open func(int) bool
+	if rows, err := batch.Statuses(s.st, s.out, b); err == nil {
+		open = batch.OpenFilings(rows)
+	}
+	return batch.Check(ctx, apps, batch.CheckOptions{Pack: s.pack, AsOf: now, Progress: progress, Labels: b.Keys(), Open: open,
 		Images: batchImageJobs(s.st, s.pack, filing.DateOf(now))})
 }
 

@@ -44,6 +44,23 @@ func sheet1000(b *testing.B) string {
 func BenchmarkImportValidate1000(b *testing.B) {
 	path := sheet1000(b)
 	pack := filing.DefaultPack()
+	xlsx := filepath.Join(b.TempDir(), "1000.xlsx")
+	csvRows, err := ReadRows(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	writeXLSX(b, xlsx, csvRows)
+	b.Run("parse-xlsx", func(b *testing.B) {
+		for b.Loop() {
+			rows, err := ReadRows(xlsx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if p, _, _ := Parse(rows, pack); len(p) != 1000 {
+				b.Fatal(len(p))
+			}
+		}
+	})
 	b.Run("parse", func(b *testing.B) {
 		for b.Loop() {
 			rows, err := ReadRows(path)

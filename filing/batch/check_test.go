@@ -225,3 +225,14 @@ func TestReportNeutralisesCells(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenFilings(t *testing.T) {
+	rows := []RowStatus{{State: StateNotSent}, {State: "accepted"}, {State: "approved"}, {State: "rejected"}, {State: "cancelled"}, {State: StateBlocked}}
+	open := OpenFilings(rows)
+	want := []bool{true, true, false, false, false, true, true} // the last: beyond the rows
+	for i, w := range want {
+		if open(i) != w {
+			t.Errorf("row %d: open %v, want %v", i, open(i), w)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -328,5 +329,37 @@ func TestBadInput(t *testing.T) {
 		if !errorsAs(err, &ie) || ie.Message("zh") == "" {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// TestXLSXNumericID: an ID number typed into a cell Excel treats as a
+// number has lost its last digits; the import refuses that cell instead
+// of storing a wrong number, while a mobile kept as a number is fine.
+func TestXLSXNumericID(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "numeric.xlsx")
+	rows := sheet(exampleRow("N1"))
+	writeXLSX(t, path, rows)
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idCol, _ := excelize.ColumnNumberToName(columnIndex("owner_id_number") + 1)
+	mobCol, _ := excelize.ColumnNumberToName(columnIndex("owner_mobile") + 1)
+	_ = f.SetCellValue(SheetName, idCol+"3", float64(330106198503152417))
+	_ = f.SetCellValue(SheetName, mobCol+"3", 13800138000)
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	got, err := ReadRows(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errs, err := Parse(got, filing.DefaultPack())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(errs) != 1 || errs[0].Column != "owner_id_number" || errs[0].Row != 3 {
+		t.Fatalf("errors %+v (cell read as %q)", errs, got[2][columnIndex("owner_id_number")])
 	}
 }

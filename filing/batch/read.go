@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -87,6 +88,29 @@ func xlsxRows(f *excelize.File) ([][]string, error) {
 	rows, err := f.GetRows(sheet)
 	if err != nil {
 		return nil, &InputError{ZH: "无法读取工作表", EN: "cannot read the sheet", Err: err}
+	}
+	// A long number typed into a cell Excel treats as a number (an
+	// 18-digit ID) is kept as a float and has lost its last digits, though
+	// its formatted value ("330106198503152000") still looks like digits.
+	// Such a cell is shown to the import in scientific notation, which
+	// the digit columns refuse with a reason the person can act on.
+	for r := range rows {
+		for c, v := range rows[r] {
+			if len(v) < 16 || strings.Trim(v, "0123456789") != "" {
+				continue
+			}
+			name, err := excelize.CoordinatesToCellName(c+1, r+1)
+			if err != nil {
+				continue
+			}
+			switch t, _ := f.GetCellType(sheet, name); t {
+			case excelize.CellTypeSharedString, excelize.CellTypeInlineString:
+			default:
+				if x, err := strconv.ParseFloat(v, 64); err == nil {
+					rows[r][c] = strconv.FormatFloat(x, 'E', -1, 64)
+				}
+			}
+		}
 	}
 	return rows, nil
 }

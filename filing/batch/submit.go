@@ -231,3 +231,19 @@ func StateLabel(state, lang string) string {
 	}
 	return zh
 }
+
+// OpenFilings says, from the rows' submission states, which filings are
+// still open for the rule on one certificate in two open filings: all but
+// those whose review ended (approved, rejected) or that were cancelled.
+func OpenFilings(rows []RowStatus) func(i int) bool {
+	return func(i int) bool {
+		if i >= len(rows) {
+			return true
+		}
+		switch rows[i].State {
+		case string(submit.Approved), string(submit.Rejected), string(submit.Cancelled):
+			return false
+		}
+		return true
+	}
+}
