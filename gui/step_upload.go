@@ -168,9 +168,7 @@ func (w *Wizard) keepAndCheck(sv *slotView, path string) {
 		fyne.Do(func() {
 			if err != nil {
 				w.stopBusy(sv)
-				sv.status.SetText(lang.L("Could not keep the file: {{.Err}}", map[string]any{"Err": errorText(err, w.lang)}))
-				sv.status.Importance = widget.DangerImportance
-				sv.status.Refresh()
+				w.slotError(sv, lang.L("Could not keep the file: {{.Err}}", map[string]any{"Err": errorText(err, w.lang)}))
 				return
 			}
 			w.ctl.Edit(func(a *filing.Application) { setAttachment(a, sv.slot, sv.website, &att) })
@@ -184,6 +182,13 @@ func (w *Wizard) startBusy(sv *slotView) {
 	sv.busy.Start()
 	sv.status.SetText(lang.L("Checking…"))
 	sv.status.Importance = widget.MediumImportance
+	sv.status.Refresh()
+}
+
+// slotError says on the slot what went wrong; the slot keeps what it had.
+func (w *Wizard) slotError(sv *slotView, msg string) {
+	sv.status.SetText(msg)
+	sv.status.Importance = widget.DangerImportance
 	sv.status.Refresh()
 }
 
@@ -203,9 +208,7 @@ func (w *Wizard) checkInBackground(sv *slotView, att filing.Attachment) {
 		fyne.Do(func() {
 			w.stopBusy(sv)
 			if err != nil {
-				sv.status.SetText(errorText(err, w.lang))
-				sv.status.Importance = widget.DangerImportance
-				sv.status.Refresh()
+				w.slotError(sv, errorText(err, w.lang))
 				return
 			}
 			w.showSlot(sv, rep)
@@ -338,9 +341,7 @@ func (w *Wizard) applyFix(sv *slotView, att filing.Attachment) {
 		fyne.Do(func() {
 			w.stopBusy(sv)
 			if err != nil {
-				sv.status.SetText(errorText(err, w.lang))
-				sv.status.Importance = widget.DangerImportance
-				sv.status.Refresh()
+				w.slotError(sv, errorText(err, w.lang))
 				return
 			}
 			w.ctl.Edit(func(a *filing.Application) { setAttachment(a, sv.slot, sv.website, &fixed) })

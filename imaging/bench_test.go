@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/icpfiling/icpfiling/imaging/testgen"
+
+	"github.com/icpfiling/icpfiling/internal/cputime"
 )
 
 // The 12 MP baseline JPEG of the speed targets (issue 3, point 8): an ID
@@ -188,11 +190,11 @@ func BenchmarkCheckAll8(b *testing.B) {
 	b.Run("speed-up", func(b *testing.B) {
 		var one, pool, oneCPU, poolCPU time.Duration
 		for b.Loop() {
-			c0, t0 := cpuTime(), time.Now()
+			c0, t0 := cputime.Process(), time.Now()
 			run(b, 1)
-			c1, t1 := cpuTime(), time.Now()
+			c1, t1 := cputime.Process(), time.Now()
 			run(b, 0)
-			c2 := cpuTime()
+			c2 := cputime.Process()
 			one += t1.Sub(t0)
 			pool += time.Since(t1)
 			oneCPU += c1 - c0

@@ -16,6 +16,8 @@ import (
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/imaging"
 	"github.com/icpfiling/icpfiling/imaging/testgen"
+
+	"github.com/icpfiling/icpfiling/internal/cputime"
 )
 
 // sheet1000 is a CSV of 1000 distinct filings (forms only), as an agency's
@@ -142,7 +144,7 @@ func BenchmarkCheckPhotos12MP(b *testing.B) {
 	}
 	for _, workers := range []int{1, runtime.NumCPU()} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := cputime.Process()
 			for b.Loop() {
 				if _, err := Check(context.Background(), apps, CheckOptions{Pack: pack, AsOf: asOf, Workers: workers, Images: images}); err != nil {
 					b.Fatal(err)
@@ -152,7 +154,7 @@ func BenchmarkCheckPhotos12MP(b *testing.B) {
 			// Cores used: CPU time over wall time. On a machine shared with
 			// other work the wall-clock ratio understates the scaling; this
 			// shows whether the pool keeps every core it gets busy.
-			b.ReportMetric((cpuTime()-cpu0).Seconds()/b.Elapsed().Seconds(), "cores")
+			b.ReportMetric((cputime.Process()-cpu0).Seconds()/b.Elapsed().Seconds(), "cores")
 		})
 	}
 }
