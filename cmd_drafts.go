@@ -160,7 +160,7 @@ func draftsList(f *draftsFlags, search string, deleted bool, stdout, stderr io.W
 		if deleted {
 			when = pick(f.lang, "删除于 ", "deleted ") + d.Deleted.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(stdout, "%s  %-16s  %s  %s  %s  …%s\n", d.ID, draftStatus(d.Status, f.lang), when,
+		fmt.Fprintf(stdout, "%s  %-16s  %s  %s  %s  …%s\n", d.ID, d.Status.Label(f.lang), when,
 			orDash(d.SubjectName), orDash(strings.Join(d.Domains, ",")), d.CertificateTail)
 	}
 	fmt.Fprintln(stdout, pick(f.lang, fmt.Sprintf("共 %d 份草稿", len(list)), fmt.Sprintf("%d drafts", len(list))))
@@ -172,15 +172,6 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// draftStatus names a draft's status; statusLabel (cmd_submit.go) knows
-// every status after submission.
-func draftStatus(st filing.Status, lang string) string {
-	if st == filing.StatusDraft {
-		return pick(lang, "草稿", "draft")
-	}
-	return statusLabel(st, lang)
 }
 
 func draftsShow(f *draftsFlags, id string, stdout, stderr io.Writer) int {
@@ -204,7 +195,7 @@ func draftsShow(f *draftsFlags, id string, stdout, stderr io.Writer) int {
 	l := f.lang
 	w := func(format string, a ...any) { fmt.Fprintf(stdout, format+"\n", a...) }
 	w("%s %s", pick(l, "草稿", "draft"), info.ID)
-	w("  %s: %s   %s: %s   %s: %s", pick(l, "状态", "status"), draftStatus(info.Status, l),
+	w("  %s: %s   %s: %s   %s: %s", pick(l, "状态", "status"), info.Status.Label(l),
 		pick(l, "创建", "created"), info.Created.Local().Format("2006-01-02 15:04"),
 		pick(l, "最后编辑", "last edited"), info.Edited.Local().Format("2006-01-02 15:04"))
 	w("  %s: %s  %s: %s  %s: %s", pick(l, "类型", "kind"), masked.Kind, pick(l, "省份", "province"), masked.Province,
@@ -237,7 +228,7 @@ func draftsShow(f *draftsFlags, id string, stdout, stderr io.Writer) int {
 		w("  %s: %s", pick(l, "核验照片", "verification photo"), attachmentLine(st, *masked.Photo.Attachment, l))
 	}
 	for _, ev := range masked.Timeline {
-		w("  %s %s %s", ev.At.Local().Format("2006-01-02 15:04"), draftStatus(ev.Status, l), strings.Join(ev.Reasons, "；"))
+		w("  %s %s %s", ev.At.Local().Format("2006-01-02 15:04"), ev.Status.Label(l), strings.Join(ev.Reasons, "；"))
 	}
 	return exitClean
 }

@@ -370,7 +370,7 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s\n", s.Error.Message(f.lang))
 	}
 	for _, e := range s.Timeline {
-		fmt.Fprintf(stdout, "  %s  %s\n", e.At.Local().Format("2006-01-02 15:04"), statusLabel(e.Status, f.lang))
+		fmt.Fprintf(stdout, "  %s  %s\n", e.At.Local().Format("2006-01-02 15:04"), e.Status.Label(f.lang))
 		for _, r := range e.Reasons {
 			fmt.Fprintf(stdout, "      %s %s\n", pick(f.lang, "驳回原因：", "reason:"), r)
 		}
@@ -379,20 +379,4 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s %s\n", pick(f.lang, "已生成可修改的新版本草稿：", "editable new revision (draft):"), s.NewRevision)
 	}
 	return exitClean
-}
-
-var statusNames = map[filing.Status][2]string{
-	filing.StatusSubmitted: {"已提交", "submitted"}, filing.StatusInitialReview: {"初审中", "initial review"},
-	filing.StatusInitialRejected: {"初审驳回", "rejected at the initial review"}, filing.StatusPhotoReview: {"照片审核", "photo review"},
-	filing.StatusPendingBureau: {"待提交管局", "waiting for the bureau"}, filing.StatusSMS: {"短信核验", "SMS verification"},
-	filing.StatusBureauReview: {"管局审核中", "bureau review"}, filing.StatusBureauRejected: {"管局驳回", "rejected by the bureau"},
-	filing.StatusApproved: {"已通过", "approved"}, filing.StatusWithdrawn: {"已撤回", "withdrawn"},
-}
-
-func statusLabel(s filing.Status, lng string) string {
-	n, ok := statusNames[s]
-	if !ok {
-		return string(s)
-	}
-	return pick(lng, n[0], n[1])
 }

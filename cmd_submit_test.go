@@ -160,7 +160,7 @@ func TestSubmitAndStatusCommands(t *testing.T) {
 	// The backend's id works too, and English.
 	remote := strings.Fields(out)[3]
 	code, out, _ = runCLI("status", remote, "--lang", "en", "--backend", url, "--token-file", tokenFile, "--data", dataDir)
-	if code != 0 || !strings.Contains(out, "rejected by the bureau") || !strings.Contains(out, "reason: "+reason) {
+	if code != 0 || !strings.Contains(out, "Rejected by the bureau") || !strings.Contains(out, "reason: "+reason) {
 		t.Fatalf("status by backend id: %d\n%s", code, out)
 	}
 }

@@ -201,6 +201,33 @@ const (
 	StatusWithdrawn       Status = "withdrawn"
 )
 
+var statusNames = map[Status][2]string{
+	StatusDraft:           {"草稿", "Draft"},
+	StatusSubmitted:       {"已提交", "Submitted"},
+	StatusInitialReview:   {"初审中", "Initial review"},
+	StatusInitialRejected: {"初审驳回", "Rejected at the initial review"},
+	StatusPhotoReview:     {"照片审核", "Photo review"},
+	StatusPendingBureau:   {"待提交管局", "Waiting for the bureau"},
+	StatusSMS:             {"短信核验", "SMS verification"},
+	StatusBureauReview:    {"管局审核中", "Bureau review"},
+	StatusBureauRejected:  {"管局驳回", "Rejected by the bureau"},
+	StatusApproved:        {"审核通过", "Approved"},
+	StatusWithdrawn:       {"已撤回", "Withdrawn"},
+}
+
+// Label is the status as a person reads it, in "zh" or "en"; an unknown
+// status (from a newer backend) shows as its code.
+func (s Status) Label(lang string) string {
+	n, ok := statusNames[s]
+	if !ok {
+		return string(s)
+	}
+	if lang == "en" {
+		return n[1]
+	}
+	return n[0]
+}
+
 // StatusEvent is one entry of an order's timeline.
 type StatusEvent struct {
 	At     time.Time `json:"at"`

@@ -349,7 +349,7 @@ func (v *BatchView) rebuild() {
 			if p, ok := v.ui.pack.Province(a.Province); ok {
 				r.prov = pickLang(v.ui.lang, p.ZH, p.EN)
 			}
-			r.status = statusText(filing.StatusDraft, v.ui.lang)
+			r.status = filing.StatusDraft.Label(v.ui.lang)
 		}
 		if i < len(states) && states[i].State != batch.StateNotSent {
 			r.status = batch.StateLabel(states[i].State, v.ui.lang)

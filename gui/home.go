@@ -80,7 +80,7 @@ func newHome(ui *UI) *Home {
 				prov = pickLang(ui.lang, p.ZH, p.EN)
 			}
 			box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %d %s · %s · %s",
-				orDash(r.Domain), orDash(prov), int(r.Step), r.Step.Name(ui.lang), statusText(r.Status, ui.lang), r.Edited.Local().Format("2006-01-02 15:04")))
+				orDash(r.Domain), orDash(prov), int(r.Step), r.Step.Name(ui.lang), r.Status.Label(ui.lang), r.Edited.Local().Format("2006-01-02 15:04")))
 		})
 	h.list.OnSelected = func(id widget.ListItemID) { h.selected = id }
 	h.list.OnUnselected = func(widget.ListItemID) { h.selected = -1 }

@@ -142,7 +142,7 @@ func (w *Wizard) submitStep() fyne.CanvasObject {
 func (w *Wizard) timelineCard(tl []filing.StatusEvent) fyne.CanvasObject {
 	var lines []string
 	for _, e := range tl {
-		line := e.At.Local().Format("2006-01-02 15:04") + "  " + statusText(e.Status, w.lang)
+		line := e.At.Local().Format("2006-01-02 15:04") + "  " + e.Status.Label(w.lang)
 		for _, r := range e.Reasons {
 			line += "\n    " + r
 		}
@@ -157,25 +157,4 @@ func (w *Wizard) timelineCard(tl []filing.StatusEvent) fyne.CanvasObject {
 		}
 	}
 	return widget.NewCard(lang.L("Status"), strings.Join(expect, " · "), paragraph(strings.Join(lines, "\n")))
-}
-
-var statusNames = map[filing.Status][2]string{
-	filing.StatusDraft:           {"草稿", "Draft"},
-	filing.StatusSubmitted:       {"已提交", "Submitted"},
-	filing.StatusInitialReview:   {"初审中", "Initial review"},
-	filing.StatusInitialRejected: {"初审驳回", "Rejected at initial review"},
-	filing.StatusPhotoReview:     {"照片审核", "Photo review"},
-	filing.StatusPendingBureau:   {"待提交管局", "Waiting for the bureau"},
-	filing.StatusSMS:             {"短信核验", "SMS verification"},
-	filing.StatusBureauReview:    {"管局审核", "Bureau review"},
-	filing.StatusBureauRejected:  {"管局驳回", "Rejected by the bureau"},
-	filing.StatusApproved:        {"审核通过", "Approved"},
-	filing.StatusWithdrawn:       {"已撤回", "Withdrawn"},
-}
-
-func statusText(s filing.Status, lng string) string {
-	if n, ok := statusNames[s]; ok {
-		return pickLang(lng, n[0], n[1])
-	}
-	return string(s)
 }

@@ -224,11 +224,17 @@ func errorText(err error, lng string) string {
 	return err.Error()
 }
 
-var verdictText = map[imaging.Verdict][2]string{
-	imaging.Pass:     {"通过", "passed"},
-	imaging.Warn:     {"有警告", "warnings"},
-	imaging.Doubtful: {"无法判断，建议重拍", "doubtful: re-shoot"},
-	imaging.Fail:     {"未通过", "failed"},
+// verdictLabel is a file's overall verdict as the slot shows it.
+func verdictLabel(v imaging.Verdict) string {
+	switch v {
+	case imaging.Pass:
+		return lang.L("passed")
+	case imaging.Warn:
+		return lang.L("warnings")
+	case imaging.Doubtful:
+		return lang.L("doubtful: re-shoot")
+	}
+	return lang.L("failed")
 }
 
 // showSlot shows a slot's file and, when there is one, its check report.
@@ -252,8 +258,7 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 		sv.status.Refresh()
 		return
 	}
-	vt := verdictText[rep.Verdict]
-	sv.status.SetText(text + " · " + pickLang(w.lang, vt[0], vt[1]))
+	sv.status.SetText(text + " · " + verdictLabel(rep.Verdict))
 	sv.status.Importance = map[imaging.Verdict]widget.Importance{imaging.Pass: widget.SuccessImportance,
 		imaging.Warn: widget.WarningImportance, imaging.Doubtful: widget.WarningImportance, imaging.Fail: widget.DangerImportance}[rep.Verdict]
 	sv.status.Refresh()
