@@ -55,63 +55,58 @@ func paragraph(text string) *widget.Label {
 
 // The option lists come from the rule pack, in the user's language.
 
-func (w *Wizard) provinceOptions() []option {
-	var out []option
-	for _, p := range w.ctl.Pack().Provinces {
-		name := p.ZH
-		if w.lang == "en" {
-			name = p.EN
-		}
-		out = append(out, option{p.Code, name + "（" + p.Abbr + "）"})
+// options shows the pack's coded values in the user's language.
+func (w *Wizard) options(names []filing.Named) []option {
+	out := make([]option, len(names))
+	for i, n := range names {
+		out[i] = option{n.Code, n.Name(w.lang)}
 	}
 	return out
 }
 
-func (w *Wizard) subjectTypeOptions() []option {
-	var out []option
-	for _, t := range w.ctl.Pack().SubjectTypes {
-		out = append(out, option{t.Code, pickLang(w.lang, t.ZH, t.EN)})
+func (w *Wizard) provinceOptions() []option {
+	opts := w.options(w.ctl.Pack().ProvinceNames())
+	for i := range opts {
+		// The abbreviation is what the user sees in the ICP number.
+		if p, ok := w.ctl.Pack().Province(opts[i].code); ok {
+			opts[i].text += "（" + p.Abbr + "）"
+		}
 	}
-	return out
+	return opts
 }
+
+func (w *Wizard) subjectTypeOptions() []option { return w.options(w.ctl.Pack().SubjectTypeNames()) }
+
+func (w *Wizard) contentOptions() []option { return w.options(w.ctl.Pack().ServiceContentNames()) }
 
 // certificateOptions lists the certificate types the chosen subject type
-// may use (or every unit certificate before a type is chosen).
+// may use (or every one of the kind before a type is chosen).
 func (w *Wizard) certificateOptions(personOnly bool) []option {
-	pack := w.ctl.Pack()
-	var codes []string
-	if st, ok := pack.SubjectType(w.ctl.App().Subject.Type); ok && !personOnly {
-		codes = st.Certificates
-	} else {
-		for _, c := range pack.CertificateTypes {
-			if !personOnly || c.PersonID {
-				codes = append(codes, c.Code)
+	all := w.options(w.ctl.Pack().CertificateNames(personOnly))
+	st, ok := w.ctl.Pack().SubjectType(w.ctl.App().Subject.Type)
+	if !ok || personOnly {
+		return all
+	}
+	var out []option
+	for _, code := range st.Certificates {
+		for _, o := range all {
+			if o.code == code {
+				out = append(out, o)
 			}
 		}
 	}
-	var out []option
-	for _, code := range codes {
-		if c, ok := pack.CertificateType(code); ok {
-			out = append(out, option{c.Code, pickLang(w.lang, c.ZH, c.EN)})
-		}
-	}
 	return out
 }
 
+// productOptions lists the products of the chosen product type.
 func (w *Wizard) productOptions() []option {
 	var out []option
-	for _, p := range w.ctl.Pack().Products {
-		if t := w.ctl.App().Product.Type; t == "" || p.Type == t {
-			out = append(out, option{p.Code, pickLang(w.lang, p.ZH, p.EN)})
+	for _, n := range w.ctl.Pack().ProductNames() {
+		if p, ok := w.ctl.Pack().ProductRule(n.Code); ok {
+			if t := w.ctl.App().Product.Type; t == "" || p.Type == t {
+				out = append(out, option{n.Code, n.Name(w.lang)})
+			}
 		}
-	}
-	return out
-}
-
-func (w *Wizard) contentOptions() []option {
-	var out []option
-	for _, c := range w.ctl.Pack().ServiceContents {
-		out = append(out, option{c.Code, pickLang(w.lang, c.ZH, c.EN)})
 	}
 	return out
 }

@@ -108,48 +108,27 @@ func coded(codes []Code, v string) (string, error) {
 	return "", badCell("不是允许的取值，请见“取值说明”。", "is not an allowed value; see the notes sheet")
 }
 
-func provinceCodes(p *filing.Pack) []Code {
-	out := make([]Code, len(p.Provinces))
-	for i, v := range p.Provinces {
-		out[i] = Code{v.Code, v.ZH, v.EN}
-	}
-	return out
-}
-
-func subjectCodes(p *filing.Pack) []Code {
-	out := make([]Code, len(p.SubjectTypes))
-	for i, v := range p.SubjectTypes {
-		out[i] = Code{v.Code, v.ZH, v.EN}
-	}
-	return out
-}
-
-func certificateCodes(person bool) func(p *filing.Pack) []Code {
+// fromPack turns one of the pack's coded lists into template codes.
+func fromPack(list func(*filing.Pack) []filing.Named) func(*filing.Pack) []Code {
 	return func(p *filing.Pack) []Code {
-		var out []Code
-		for _, v := range p.CertificateTypes {
-			if !person || v.PersonID {
-				out = append(out, Code{v.Code, v.ZH, v.EN})
-			}
+		names := list(p)
+		out := make([]Code, len(names))
+		for i, n := range names {
+			out[i] = Code{n.Code, n.ZH, n.EN}
 		}
 		return out
 	}
 }
 
-func serviceCodes(p *filing.Pack) []Code {
-	out := make([]Code, len(p.ServiceContents))
-	for i, v := range p.ServiceContents {
-		out[i] = Code{v.Code, v.ZH, v.EN}
-	}
-	return out
-}
+var (
+	provinceCodes = fromPack((*filing.Pack).ProvinceNames)
+	subjectCodes  = fromPack((*filing.Pack).SubjectTypeNames)
+	serviceCodes  = fromPack((*filing.Pack).ServiceContentNames)
+	productCodes  = fromPack((*filing.Pack).ProductNames)
+)
 
-func productCodes(p *filing.Pack) []Code {
-	out := make([]Code, len(p.Products))
-	for i, v := range p.Products {
-		out[i] = Code{v.Code, v.ZH, v.EN}
-	}
-	return out
+func certificateCodes(person bool) func(p *filing.Pack) []Code {
+	return fromPack(func(p *filing.Pack) []filing.Named { return p.CertificateNames(person) })
 }
 
 func fixed(cs ...Code) func(*filing.Pack) []Code { return func(*filing.Pack) []Code { return cs } }
