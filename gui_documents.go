@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -17,10 +18,22 @@ import (
 type documentsAdapter struct {
 	st   *store.Store
 	pack *filing.Pack
+	// checking admits one image check or fix per core. Opening the upload
+	// step re-checks every scan of the filing at once, and a 12 MP file
+	// holds about 31 MB while it is checked (a progressive one about 90):
+	// unbounded, eight scans would hold them all and share two cores.
+	checking chan struct{}
 }
 
 func newDocumentsAdapter(st *store.Store, pack *filing.Pack) *documentsAdapter {
-	return &documentsAdapter{st: st, pack: pack}
+	return &documentsAdapter{st: st, pack: pack, checking: make(chan struct{}, runtime.NumCPU())}
+}
+
+// turn waits for a free place among the running checks and returns the
+// function that gives it back.
+func (d *documentsAdapter) turn() (done func()) {
+	d.checking <- struct{}{}
+	return func() { <-d.checking }
 }
 
 // slotKinds says which image checks a document slot gets; slots not named
@@ -74,6 +87,7 @@ func (d *documentsAdapter) Check(a filing.Attachment, slot, method string) (*ima
 	if err != nil {
 		return nil, err
 	}
+	defer d.turn()()
 	return imaging.CheckFile(d.st.AttachmentPath(a.SHA256), kindOfSlot(slot), opts)
 }
 
@@ -90,7 +104,9 @@ func (d *documentsAdapter) Fix(a filing.Attachment, slot, method string) (filing
 		return filing.Attachment{}, nil, err
 	}
 	defer os.RemoveAll(tmp)
+	done := d.turn()
 	res, err := imaging.Fix(d.st.AttachmentPath(a.SHA256), tmp, kindOfSlot(slot), opts)
+	done()
 	if errors.Is(err, imaging.ErrNothingToFix) {
 		rep, cerr := d.Check(a, slot, method)
 		return a, rep, cerr
@@ -116,7 +132,9 @@ func (d *documentsAdapter) Fix(a filing.Attachment, slot, method string) (filing
 		// The report describes the temporary file; point it at the kept copy.
 		rep.Path = d.st.AttachmentPath(fixed.SHA256)
 		if rep.Preview == nil {
+			done := d.turn()
 			rep, _ = imaging.CheckFile(rep.Path, kindOfSlot(slot), opts)
+			done()
 		}
 	}
 	return fixed, rep, nil

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"runtime"
 	"sort"
 	"sync"
 
@@ -139,7 +138,7 @@ func runCascadeSplit(clf *pigo.Pigo, cp pigo.CascadeParams) []pigo.Detection {
 		work = append(work, n)
 		total += n
 	}
-	parts := min(runtime.GOMAXPROCS(0), 4, len(sizes))
+	parts := min(spareCores(), 4, len(sizes))
 	if parts <= 1 {
 		return clf.RunCascade(cp, 0)
 	}

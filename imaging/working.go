@@ -3,7 +3,6 @@ package imaging
 import (
 	"image"
 	"image/color"
-	"runtime"
 	"sync"
 
 	dimg "github.com/disintegration/imaging"
@@ -107,14 +106,14 @@ func reduceInterleaved(pix []uint8, stride, w, h, ow, oh int, premultiplied bool
 
 // boxPlane averages a w×h plane of 8-bit samples (step bytes apart, rows
 // stride apart) onto an ow×oh grid, each output the mean of the source
-// samples whose index maps to it. Output rows are split among the cores:
-// decoding is single-threaded, so this is where a second core helps.
+// samples whose index maps to it. Output rows are split among the spare
+// cores, when there are any.
 func boxPlane(src []uint8, stride, step, w, h int, dst []uint8, ow, oh int) {
 	xb := make([]int, ow+1)
 	for i := range xb {
 		xb[i] = i * w / ow
 	}
-	workers := min(runtime.GOMAXPROCS(0), max(oh/64, 1))
+	workers := min(spareCores(), max(oh/64, 1))
 	var wg sync.WaitGroup
 	for k := range workers {
 		y0, y1 := k*oh/workers, (k+1)*oh/workers

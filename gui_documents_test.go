@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/imaging"
+	"github.com/icpfiling/icpfiling/imaging/testgen"
+)
+
+// The upload step keeps, checks and fixes scans through this adapter, on
+// a real store with the real rule pack.
+func TestDocumentsAdapterKeepsChecksAndFixes(t *testing.T) {
+	st, err := store.Open(store.Options{Dir: t.TempDir(), SnapshotInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d := newDocumentsAdapter(st, filing.DefaultPack())
+
+	card := testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 2000, H: 1500, Seed: 3})
+	dir := t.TempDir()
+	var jpg, pngBytes bytes.Buffer
+	if err := jpeg.Encode(&jpg, card, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(&pngBytes, card); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	att, err := d.Keep(write("身份证正面.jpg", jpg.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := d.Check(att, "website_owner_id", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Verdict != imaging.Pass || rep.Preview == nil || rep.Kind != imaging.KindIDFront {
+		t.Errorf("a clear ID card photo: verdict %v, preview %v, kind %v; checks %+v", rep.Verdict, rep.Preview != nil, rep.Kind, rep.Checks)
+	}
+
+	// A PNG where the pack wants JPEG: the fix is a new attachment, the
+	// original stays as it was.
+	orig, err := d.Keep(write("licence.png", pngBytes.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed, frep, err := d.Fix(orig, "website_owner_id", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fixed.SHA256 == orig.SHA256 || !strings.HasSuffix(fixed.OriginalName, "-fixed.jpg") || frep == nil || frep.MediaType != "image/jpeg" {
+		t.Errorf("fix of a PNG: %+v, report %+v", fixed, frep)
+	}
+	if frep != nil && (frep.Path != st.AttachmentPath(fixed.SHA256) || frep.Preview == nil) {
+		t.Errorf("the fixed file's report points at %s (preview %v), want the kept copy", frep.Path, frep.Preview != nil)
+	}
+	if err := st.VerifyAttachment(orig); err != nil {
+		t.Errorf("the original changed: %v", err)
+	}
+
+	// A scan altered on disk is reported, never checked in its place.
+	if err := os.WriteFile(st.AttachmentPath(att.SHA256), pngBytes.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Check(att, "website_owner_id", ""); err == nil {
+		t.Error("an altered scan was checked")
+	}
+}
+
+// Opening the upload step checks every scan at once; the adapter lets one
+// check per core run and the rest wait, so memory stays bounded.
+func TestDocumentsAdapterChecksOneFilePerCore(t *testing.T) {
+	st, err := store.Open(store.Options{Dir: t.TempDir(), SnapshotInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d := newDocumentsAdapter(st, filing.DefaultPack())
+	if cap(d.checking) != runtime.NumCPU() {
+		t.Fatalf("%d checks at a time, want one per core (%d)", cap(d.checking), runtime.NumCPU())
+	}
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 1200, H: 900, Seed: 4}), nil); err != nil {
+		t.Fatal(err)
+	}
+	att, err := st.PutAttachment(bytes.NewReader(jpg.Bytes()), "id.jpg", "image/jpeg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every place taken: a further check waits until one is given back.
+	var give []func()
+	for range cap(d.checking) {
+		give = append(give, d.turn())
+	}
+	finished := make(chan error, 1)
+	go func() {
+		_, err := d.Check(att, "website_owner_id", "")
+		finished <- err
+	}()
+	// An admitted check of this file takes tens of milliseconds; a second
+	// is ample for one that was wrongly let through to finish.
+	select {
+	case err := <-finished:
+		t.Fatalf("a check ran while every place was taken (err %v)", err)
+	case <-time.After(time.Second):
+	}
+	give[0]()
+	if err := <-finished; err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range give[1:] {
+		g()
+	}
+	if len(d.checking) != 0 {
+		t.Errorf("%d places still taken after every check ended", len(d.checking))
+	}
+}
