@@ -85,10 +85,14 @@ func runGUI(o guiOptions) (code int) {
 	if o.ResetUI {
 		resetUI()
 	}
-	gui.PrepareLanguage(o.Language)
+	gui.PrepareLanguage()
 	a := app.NewWithID(appID)
 	a.SetIcon(appIcon())
-	if err := gui.LoadTranslations(); err != nil {
+	pref := o.Language // --lang wins over the language chosen in Settings
+	if pref == "" {
+		pref = a.Preferences().String(gui.LanguagePreference)
+	}
+	if err := gui.LoadTranslations(pref); err != nil {
 		fmt.Fprintln(os.Stderr, "translations:", err)
 	}
 	a.Settings().SetTheme(gui.Theme{})

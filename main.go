@@ -48,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("icpfiling", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quitAfter := fs.Duration("quit-after", 0, "quit by itself after this long (for smoke tests), e.g. 8s")
-	language := fs.String("lang", "", "UI language: zh or en (default: the system's, Chinese when it has none)")
+	language := fs.String("lang", "", "UI language for this start: zh or en (default: as chosen in Settings, else the system's, Chinese when it has none)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	dataDir := fs.String("data-dir", "", "where drafts and scans are kept (default: the per-user data directory)")
 	logLevel := fs.String("log-level", "info", "how much goes into the log file in the data directory: debug, info, warn or error")

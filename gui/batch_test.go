@@ -137,7 +137,7 @@ func writeSheet(t *testing.T, n int) string {
 // the wizard and comes back to the same filter, sort and selection.
 func TestBatchViewCheckOpenAndBack(t *testing.T) {
 	a := test.NewTempApp(t)
-	if err := LoadTranslations(); err != nil {
+	if err := LoadTranslations(""); err != nil {
 		t.Fatal(err)
 	}
 	st, err := store.Open(store.Options{Dir: t.TempDir(), SnapshotInterval: -1})

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,11 +36,24 @@ type noSettings struct{}
 // findButton walks the top overlay (the open dialog) for a button.
 func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
+	return findObject(t, o, func(b *widget.Button) bool { return b.Text == text })
+}
+
+// findObject walks o's tree for the first T that match accepts (the zero
+// T when there is none).
+func findObject[T fyne.CanvasObject](t *testing.T, o fyne.CanvasObject, match func(T) bool) T {
+	t.Helper()
+	x, _ := walkFor(t, o, match)
+	return x
+}
+
+func walkFor[T fyne.CanvasObject](t *testing.T, o fyne.CanvasObject, match func(T) bool) (T, bool) {
+	var none T
 	if o == nil {
-		return nil
+		return none, false
 	}
-	if b, ok := o.(*widget.Button); ok && b.Text == text {
-		return b
+	if x, ok := o.(T); ok && match(x) {
+		return x, true
 	}
 	var kids []fyne.CanvasObject
 	switch c := o.(type) {
@@ -49,17 +63,17 @@ func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 		kids = test.TempWidgetRenderer(t, c).Objects()
 	}
 	for _, k := range kids {
-		if b := findButton(t, k, text); b != nil {
-			return b
+		if x, ok := walkFor(t, k, match); ok {
+			return x, true
 		}
 	}
-	return nil
+	return none, false
 }
 
 func newTestUI(t *testing.T, deleteAll func() error) (*UI, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	if err := LoadTranslations(); err != nil {
+	if err := LoadTranslations(""); err != nil {
 		t.Fatal(err)
 	}
 	a.Settings().SetTheme(Theme{})
@@ -120,5 +134,38 @@ func TestCrashReportDelete(t *testing.T) {
 	}
 	if w.Canvas().Overlays().Top() != nil {
 		t.Error("dialog still open after deleting")
+	}
+}
+
+// The language chosen in Settings is kept as a preference for the next
+// start, and the user is told when it takes effect.
+func TestSettingsKeepTheChosenLanguage(t *testing.T) {
+	ui, w := newTestUI(t, nil)
+	for _, c := range []struct{ pick, want string }{{"English", "en"}, {"中文（简体）", "zh"}, {lang.L("Follow the system"), ""}} {
+		ui.showSettings()
+		top := w.Canvas().Overlays().Top()
+		sel := findObject(t, top, func(s *widget.Select) bool { return slices.Contains(s.Options, "English") })
+		if sel == nil {
+			t.Fatal("Settings has no language choice")
+		}
+		sel.SetSelected(c.pick)
+		test.Tap(findButton(t, top, lang.L("Save")))
+		if got := ui.app.Preferences().String(LanguagePreference); got != c.want {
+			t.Errorf("picked %s: preference %q, want %q", c.pick, got, c.want)
+		}
+		if !strings.Contains(test.RenderToMarkup(w.Canvas()), lang.L("The new language is used from the next start.")) {
+			t.Errorf("picked %s: no word on when it takes effect", c.pick)
+		}
+		for w.Canvas().Overlays().Top() != nil {
+			w.Canvas().Overlays().Top().Hide()
+			w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+		}
+	}
+	// Reopened, Settings shows what was kept.
+	ui.app.Preferences().SetString(LanguagePreference, "en")
+	ui.showSettings()
+	sel := findObject(t, w.Canvas().Overlays().Top(), func(s *widget.Select) bool { return slices.Contains(s.Options, "English") })
+	if sel.Selected != "English" {
+		t.Errorf("Settings shows %q for a kept English", sel.Selected)
 	}
 }

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,7 +57,9 @@ func (ui *UI) showSettings() {
 	proxy.SetText(cur.Proxy)
 	oldPass, newPass := widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	newPass.SetPlaceHolder(lang.L("keeps passwords and the token, encrypted"))
+	language := newLanguageSelect(ui.app.Preferences().String(LanguagePreference))
 	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("Language"), language.Select),
 		widget.NewFormItem(lang.L("Backend address"), url),
 		widget.NewFormItem(lang.L("Access token"), token),
 		widget.NewFormItem(lang.L("Extra CA certificate (PEM file)"), ca),
@@ -95,10 +98,37 @@ func (ui *UI) showSettings() {
 		if err := ui.Settings.SetBackend(next); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 		}
+		if chosen := language.Chosen(); chosen != ui.app.Preferences().String(LanguagePreference) {
+			ui.app.Preferences().SetString(LanguagePreference, chosen)
+			// Every open screen holds its words; rebuilding them all under a
+			// half-filled wizard would risk what the user typed.
+			dialog.ShowInformation(lang.L("Language"), lang.L("The new language is used from the next start."), ui.win)
+		}
 	}, ui.win)
 	settingsDlg = d
 	d.Resize(fyne.NewSize(600, 320))
 	d.Show()
+}
+
+// languageSelect offers the UI languages. Each is named in its own
+// language, as language menus do, so that a user who cannot read the
+// current one still finds theirs.
+type languageSelect struct {
+	*widget.Select
+	codes []string
+}
+
+func newLanguageSelect(current string) languageSelect {
+	codes := []string{"", "zh", "en"}
+	names := []string{lang.L("Follow the system"), "中文（简体）", "English"}
+	s := languageSelect{Select: widget.NewSelect(names, nil), codes: codes}
+	s.SetSelectedIndex(max(slices.Index(codes, current), 0))
+	return s
+}
+
+// Chosen is the selected language's code: "zh", "en", or "" (the system's).
+func (s languageSelect) Chosen() string {
+	return s.codes[max(s.SelectedIndex(), 0)]
 }
 
 func (ui *UI) showAbout() {

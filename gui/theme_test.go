@@ -16,10 +16,14 @@ import (
 func TestMain(m *testing.M) {
 	// Fyne reads the locale from the environment; pin it so the tests see
 	// the Chinese strings whatever the machine's locale is.
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANGUAGE"} {
-		_ = os.Unsetenv(k)
+	// A child of TestChosenLanguageWinsOverTheSystem keeps the locale it
+	// was given.
+	if os.Getenv(langChildEnv) == "" {
+		for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANGUAGE"} {
+			_ = os.Unsetenv(k)
+		}
+		_ = os.Setenv("LANG", "zh_CN.UTF-8")
 	}
-	_ = os.Setenv("LANG", "zh_CN.UTF-8")
 	os.Exit(m.Run())
 }
 

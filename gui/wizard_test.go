@@ -19,7 +19,7 @@ var testDay = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, tim
 func newTestWizard(t *testing.T, app *filing.Application) (*Wizard, fyne.Window, *[]*filing.Application) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	if err := LoadTranslations(); err != nil {
+	if err := LoadTranslations(""); err != nil {
 		t.Fatal(err)
 	}
 	a.Settings().SetTheme(Theme{})

@@ -254,7 +254,7 @@ func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard) 
 		checks = append(checks, Check{ID: "file.orientation", Verdict: Warn,
 			Measured: fmt.Sprintf("EXIF %d", orientation), Threshold: "EXIF 1", Fix: FixRotate,
 			ZH: "图片靠 EXIF 方向标记显示为正，部分上传页面会忽略该标记而显示成横的：请用“旋转摆正”自动修复",
-			EN: "the picture is upright only through its EXIF orientation tag, which some upload pages ignore and show it sideways: apply the “rotate upright” fix"})
+			EN: "the picture is upright only through its EXIF orientation tag, which some upload pages ignore and show it sideways: apply the \"rotate upright\" fix"})
 	}
 	return w, checks, nil
 }
