@@ -85,7 +85,6 @@ func runGUI(o guiOptions) (code int) {
 	if o.ResetUI {
 		resetUI()
 	}
-	gui.PrepareLanguage()
 	a := app.NewWithID(appID)
 	a.SetIcon(appIcon())
 	pref := o.Language // --lang wins over the language chosen in Settings

@@ -2,48 +2,19 @@ package gui
 
 import (
 	"embed"
-	"os"
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"github.com/jeandeaual/go-locale"
 	"golang.org/x/text/language"
+
+	// Before Fyne reads the locale: see the package.
+	_ "github.com/icpfiling/icpfiling/internal/earlylocale"
 )
 
 //go:embed translations
 var translations embed.FS
-
-// PrepareLanguage readies the environment before the app starts: a
-// system without a usable locale (unset, C, POSIX — common on servers and
-// in containers) gets Chinese rather than Fyne's English fallback. Chinese
-// comes first. A chosen language is LoadTranslations' business.
-func PrepareLanguage() {
-	if !hasUsableLocale() {
-		setLocaleEnv("zh_CN.UTF-8")
-	}
-}
-
-func setLocaleEnv(loc string) {
-	if v := os.Getenv("LC_ALL"); v != "" {
-		_ = os.Unsetenv("LC_ALL")
-	}
-	_ = os.Unsetenv("LC_MESSAGES")
-	_ = os.Setenv("LANG", loc)
-	_ = os.Setenv("LANGUAGE", strings.SplitN(loc, ".", 2)[0])
-}
-
-func hasUsableLocale() bool {
-	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := os.Getenv(k)
-		if v == "" {
-			continue
-		}
-		return v != "C" && v != "POSIX" && !strings.HasPrefix(v, "C.")
-	}
-	return false
-}
 
 // LanguagePreference is the app preference that keeps the language chosen
 // in Settings: "zh", "en", or empty to follow the system.

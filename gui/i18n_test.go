@@ -89,7 +89,6 @@ const langChildEnv = "ICPFILING_TEST_LANG_CHILD"
 // where it comes from, which is what makes it work on Windows and macOS.
 func TestChosenLanguageWinsOverTheSystem(t *testing.T) {
 	if pref, ok := os.LookupEnv(langChildEnv); ok {
-		PrepareLanguage()
 		if err := LoadTranslations(strings.TrimPrefix(pref, "-")); err != nil {
 			t.Fatal(err)
 		}
@@ -107,6 +106,7 @@ func TestChosenLanguageWinsOverTheSystem(t *testing.T) {
 		{[]string{"LANG=zh_CN.UTF-8"}, "", zh},
 		{[]string{"LANG=en_US.UTF-8"}, "", en},
 		{[]string{"LANG=C"}, "", zh},
+		{[]string{"LANG=C.UTF-8"}, "", zh}, // Debian's default in containers
 		{[]string{"LANG=C"}, "en", en},
 		{nil, "", zh},
 		{nil, "en", en},
@@ -122,6 +122,10 @@ func TestChosenLanguageWinsOverTheSystem(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		// earlylocale ran before Fyne read the locale, or Fyne complains.
+		if strings.Contains(string(out), "Error parsing user locale") {
+			t.Errorf("%s: Fyne read the locale before it was made usable:\n%s", name, out)
 		}
 		_, got, ok := strings.Cut(string(out), "\nRESULT ")
 		got, _, _ = strings.Cut(got, "\n")
