@@ -294,7 +294,9 @@ func batchCheck(ctx context.Context, f *batchFlags, report bool, stdout, stderr 
 		opt.Open = batch.OpenFilings(rows)
 	}
 	if f.images {
-		opt.Images = batchImageJobs(st, pack, filing.DateOf(asOf))
+		reports := newScanReports(st)
+		defer reports.prune()
+		opt.Images, opt.Reports = batchImageJobs(st, pack, filing.DateOf(asOf)), reports
 	}
 	results, err := batch.Check(ctx, apps, opt)
 	if err != nil {
@@ -471,8 +473,10 @@ func (s *batchService) Check(ctx context.Context, b *batch.Batch, apps []*filing
 	if rows, err := batch.Statuses(s.st, s.out, b); err == nil {
 		open = batch.OpenFilings(rows)
 	}
+	reports := newScanReports(s.st)
+	defer reports.prune()
 	return batch.Check(ctx, apps, batch.CheckOptions{Pack: s.pack, AsOf: now, Progress: progress, Labels: b.Keys(), Open: open,
-		Images: batchImageJobs(s.st, s.pack, filing.DateOf(now))})
+		Images: batchImageJobs(s.st, s.pack, filing.DateOf(now)), Reports: reports})
 }
 
 func (s *batchService) Submit(b *batch.Batch, onlyFailed bool) ([]batch.RowStatus, error) {

@@ -1,6 +1,7 @@
 package imaging
 
 import (
+	"fmt"
 	"image"
 )
 
@@ -27,6 +28,18 @@ func (v Verdict) String() string {
 
 // MarshalText writes the verdict as its name in JSON reports.
 func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// UnmarshalText reads a verdict's name back, so that a kept report can be
+// read again.
+func (v *Verdict) UnmarshalText(b []byte) error {
+	for i, n := range verdictNames {
+		if n == string(b) {
+			*v = Verdict(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown verdict %q", b)
+}
 
 // Kind is what a file is meant to be; it picks the checks and the limits.
 type Kind string

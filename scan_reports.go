@@ -1,0 +1,132 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/imaging"
+)
+
+// scanReportsNS is the store's records namespace of kept image reports.
+const scanReportsNS = "scan-reports"
+
+// scanReports keeps image check reports in the drafts store for batch
+// checks (batch.ReportCache). A report is found again only for the same
+// file content (its SHA-256), checked as the same kind against the same
+// options, by the same build of the checks; anything else is checked
+// afresh. Reports hold no personal data beyond what the store already
+// keeps (verdicts and measures, no pixels) and go with "delete all data".
+type scanReports struct {
+	st *store.Store
+	// build names the build of the checks; empty turns keeping off, so a
+	// developer's modified tree never reads reports its old code wrote.
+	build string
+}
+
+func newScanReports(st *store.Store) *scanReports {
+	return &scanReports{st: st, build: checksBuild()}
+}
+
+// checksBuild is the commit the binary was built from, or its release
+// version when the build carries no commit (a release is built from a
+// copy of the tree); empty for a development build.
+func checksBuild() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var rev string
+		for _, s := range bi.Settings {
+			switch {
+			case s.Key == "vcs.revision":
+				rev = s.Value
+			case s.Key == "vcs.modified" && s.Value == "true":
+				return ""
+			}
+		}
+		if rev != "" {
+			return rev
+		}
+	}
+	if strings.HasSuffix(version, "-dev") {
+		return ""
+	}
+	return "v" + version
+}
+
+// key is the record key of job, or "" when it cannot have one.
+func (c *scanReports) key(job imaging.Job) string {
+	if c == nil || c.build == "" {
+		return ""
+	}
+	f, err := os.Open(job.Path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	opts := job.Options
+	opts.Preview = false // kept reports never carry the picture
+	how, err := json.Marshal(struct {
+		Build   string
+		Kind    imaging.Kind
+		Options imaging.Options
+	}{c.build, job.Kind, opts})
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(how)
+	return hex.EncodeToString(h.Sum(nil)) + "/" + hex.EncodeToString(sum[:16])
+}
+
+func (c *scanReports) Report(job imaging.Job) (*imaging.Report, bool) {
+	k := c.key(job)
+	if k == "" {
+		return nil, false
+	}
+	b, err := c.st.GetRecord(scanReportsNS, k)
+	if err != nil {
+		return nil, false
+	}
+	var rep imaging.Report
+	if err := json.Unmarshal(b, &rep); err != nil || rep.Kind != job.Kind {
+		return nil, false
+	}
+	rep.Path = job.Path
+	return &rep, true
+}
+
+// Keep stores rep for job. A report that cannot be kept (a full disk) is
+// only checked again next time, so the error is dropped.
+func (c *scanReports) Keep(job imaging.Job, rep *imaging.Report) {
+	k := c.key(job)
+	if k == "" {
+		return
+	}
+	kept := *rep
+	kept.Preview = nil
+	if b, err := json.Marshal(&kept); err == nil {
+		_ = c.st.PutRecord(scanReportsNS, k, b)
+	}
+}
+
+// prune drops the reports of files no longer in the attachment store.
+func (c *scanReports) prune() {
+	recs, err := c.st.ListRecords(scanReportsNS)
+	if err != nil {
+		return
+	}
+	for k := range recs {
+		sha, _, _ := strings.Cut(k, "/")
+		p := c.st.AttachmentPath(sha)
+		if _, err := os.Stat(p); p == "" || err != nil {
+			_ = c.st.DeleteRecord(scanReportsNS, k)
+		}
+	}
+}
