@@ -220,37 +220,24 @@ func (f *batchFlags) findBatch(st *store.Store, stderr io.Writer) *batch.Batch {
 }
 
 // batchImageJobs lists a filing's scans for imaging.CheckAll, with the
-// pack's limits, as check-image would check them.
+// pack's limits and the province's photo background, as the wizard checks
+// them.
 func batchImageJobs(st *store.Store, pack *filing.Pack, day filing.Date) func(int, *filing.Application) []imaging.Job {
 	return func(_ int, app *filing.Application) []imaging.Job {
 		var jobs []imaging.Job
+		background := photoBackground(pack, app.Province, day)
 		add := func(a *filing.Attachment, kind imaging.Kind) {
 			if a == nil || !strings.HasPrefix(a.MediaType, "image/") {
 				return
 			}
-			opts, err := imageOptions(pack, kind, "backdrop", day)
+			opts, err := imageOptions(pack, kind, background, day)
 			if err != nil {
 				return
 			}
 			jobs = append(jobs, imaging.Job{Path: st.AttachmentPath(a.SHA256), Kind: kind, Options: opts})
 		}
 		for _, d := range app.Documents {
-			switch d.Slot {
-			case "subject_certificate":
-				if app.Subject.CertificateType == "business_licence" {
-					add(d.Attachment, imaging.KindBusinessLicence)
-				} else {
-					add(d.Attachment, imaging.KindCertificate)
-				}
-			case "subject_owner_id", "website_owner_id":
-				add(d.Attachment, imaging.KindIDFront)
-			case "verification_form":
-				add(d.Attachment, imaging.KindVerificationForm)
-			case "domain_certificate":
-				add(d.Attachment, imaging.KindDomainCertificate)
-			case "authorisation_letter":
-				add(d.Attachment, imaging.KindAuthorisationLetter)
-			}
+			add(d.Attachment, scanKind(d.Slot, app.Subject.CertificateType))
 		}
 		add(app.Photo.Attachment, imaging.KindPhoto)
 		return jobs

@@ -10,6 +10,7 @@ import (
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/gui"
 	"github.com/icpfiling/icpfiling/imaging"
 )
 
@@ -39,7 +40,6 @@ func (d *documentsAdapter) turn() (done func()) {
 // slotKinds says which image checks a document slot gets; slots not named
 // here are unit certificates of some kind.
 var slotKinds = map[string]imaging.Kind{
-	"subject_certificate":  imaging.KindBusinessLicence,
 	"subject_owner_id":     imaging.KindIDFront,
 	"website_owner_id":     imaging.KindIDFront,
 	"verification_form":    imaging.KindVerificationForm,
@@ -48,7 +48,14 @@ var slotKinds = map[string]imaging.Kind{
 	"photo":                imaging.KindPhoto,
 }
 
-func kindOfSlot(slot string) imaging.Kind {
+// scanKind is what a filing's file in slot is checked as, the same in the
+// wizard and in a batch. The subject's certificate is checked as a
+// business licence only when it is one: other unit certificates come in
+// other sizes.
+func scanKind(slot, certificateType string) imaging.Kind {
+	if slot == "subject_certificate" && certificateType == "business_licence" {
+		return imaging.KindBusinessLicence
+	}
 	if k, ok := slotKinds[slot]; ok {
 		return k
 	}
@@ -69,33 +76,42 @@ func (d *documentsAdapter) Keep(path string) (filing.Attachment, error) {
 	return d.st.PutAttachment(f, filepath.Base(path), http.DetectContentType(head[:n]))
 }
 
-func (d *documentsAdapter) options(slot, method string) (imaging.Options, error) {
-	if method == "" || method == "shanghai_app" {
-		method = "backdrop"
+// photoBackground is the photo method a photo is checked by in province:
+// Shanghai's own app takes its photo itself, so a photo kept for it is
+// checked as a backdrop photo, as where no method is known.
+func photoBackground(pack *filing.Pack, province string, day filing.Date) string {
+	if m, _ := pack.PhotoMethodFor(province, day); m != nil && m.Method != "shanghai_app" {
+		return m.Method
 	}
-	opts, err := imageOptions(d.pack, kindOfSlot(slot), method, filing.DateOf(time.Now()))
-	opts.Preview = true
-	return opts, err
+	return "backdrop"
 }
 
-func (d *documentsAdapter) Check(a filing.Attachment, slot, method string) (*imaging.Report, error) {
+func (d *documentsAdapter) options(s gui.Scan) (imaging.Kind, imaging.Options, error) {
+	day := filing.DateOf(time.Now())
+	kind := scanKind(s.Slot, s.CertificateType)
+	opts, err := imageOptions(d.pack, kind, photoBackground(d.pack, s.Province, day), day)
+	opts.Preview = true
+	return kind, opts, err
+}
+
+func (d *documentsAdapter) Check(a filing.Attachment, s gui.Scan) (*imaging.Report, error) {
 	// A missing or altered file is reported, never checked in its place.
 	if err := d.st.VerifyAttachment(a); err != nil {
 		return nil, err
 	}
-	opts, err := d.options(slot, method)
+	kind, opts, err := d.options(s)
 	if err != nil {
 		return nil, err
 	}
 	defer d.turn()()
-	return imaging.CheckFile(d.st.AttachmentPath(a.SHA256), kindOfSlot(slot), opts)
+	return imaging.CheckFile(d.st.AttachmentPath(a.SHA256), kind, opts)
 }
 
-func (d *documentsAdapter) Fix(a filing.Attachment, slot, method string) (filing.Attachment, *imaging.Report, error) {
+func (d *documentsAdapter) Fix(a filing.Attachment, s gui.Scan) (filing.Attachment, *imaging.Report, error) {
 	if err := d.st.VerifyAttachment(a); err != nil {
 		return filing.Attachment{}, nil, err
 	}
-	opts, err := d.options(slot, method)
+	kind, opts, err := d.options(s)
 	if err != nil {
 		return filing.Attachment{}, nil, err
 	}
@@ -105,10 +121,10 @@ func (d *documentsAdapter) Fix(a filing.Attachment, slot, method string) (filing
 	}
 	defer os.RemoveAll(tmp)
 	done := d.turn()
-	res, err := imaging.Fix(d.st.AttachmentPath(a.SHA256), tmp, kindOfSlot(slot), opts)
+	res, err := imaging.Fix(d.st.AttachmentPath(a.SHA256), tmp, kind, opts)
 	done()
 	if errors.Is(err, imaging.ErrNothingToFix) {
-		rep, cerr := d.Check(a, slot, method)
+		rep, cerr := d.Check(a, s)
 		return a, rep, cerr
 	}
 	if err != nil {
@@ -133,7 +149,7 @@ func (d *documentsAdapter) Fix(a filing.Attachment, slot, method string) (filing
 		rep.Path = d.st.AttachmentPath(fixed.SHA256)
 		if rep.Preview == nil {
 			done := d.turn()
-			rep, _ = imaging.CheckFile(rep.Path, kindOfSlot(slot), opts)
+			rep, _ = imaging.CheckFile(rep.Path, kind, opts)
 			done()
 		}
 	}

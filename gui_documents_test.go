@@ -13,6 +13,7 @@ import (
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/gui"
 	"github.com/icpfiling/icpfiling/imaging"
 	"github.com/icpfiling/icpfiling/imaging/testgen"
 )
@@ -48,7 +49,7 @@ func TestDocumentsAdapterKeepsChecksAndFixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := d.Check(att, "website_owner_id", "")
+	rep, err := d.Check(att, gui.Scan{Slot: "website_owner_id"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestDocumentsAdapterKeepsChecksAndFixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fixed, frep, err := d.Fix(orig, "website_owner_id", "")
+	fixed, frep, err := d.Fix(orig, gui.Scan{Slot: "website_owner_id"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestDocumentsAdapterKeepsChecksAndFixes(t *testing.T) {
 	if err := os.WriteFile(st.AttachmentPath(att.SHA256), pngBytes.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Check(att, "website_owner_id", ""); err == nil {
+	if _, err := d.Check(att, gui.Scan{Slot: "website_owner_id"}); err == nil {
 		t.Error("an altered scan was checked")
 	}
 }
@@ -112,7 +113,7 @@ func TestDocumentsAdapterChecksOneFilePerCore(t *testing.T) {
 	}
 	finished := make(chan error, 1)
 	go func() {
-		_, err := d.Check(att, "website_owner_id", "")
+		_, err := d.Check(att, gui.Scan{Slot: "website_owner_id"})
 		finished <- err
 	}()
 	// An admitted check of this file takes tens of milliseconds; a second
@@ -131,5 +132,39 @@ func TestDocumentsAdapterChecksOneFilePerCore(t *testing.T) {
 	}
 	if len(d.checking) != 0 {
 		t.Errorf("%d places still taken after every check ended", len(d.checking))
+	}
+}
+
+// The wizard and a batch check a file as the same kind, against the same
+// photo background: both come from here.
+func TestScanKindAndPhotoBackground(t *testing.T) {
+	for _, c := range []struct {
+		slot, certificate string
+		want              imaging.Kind
+	}{
+		{"subject_certificate", "business_licence", imaging.KindBusinessLicence},
+		{"subject_certificate", "institution_legal_person", imaging.KindCertificate},
+		{"subject_certificate", "", imaging.KindCertificate},
+		{"subject_owner_id", "business_licence", imaging.KindIDFront},
+		{"website_owner_id", "", imaging.KindIDFront},
+		{"verification_form", "", imaging.KindVerificationForm},
+		{"domain_certificate", "", imaging.KindDomainCertificate},
+		{"authorisation_letter", "", imaging.KindAuthorisationLetter},
+		{"photo", "", imaging.KindPhoto},
+		{"residence_permit", "", imaging.KindCertificate},
+	} {
+		if got := scanKind(c.slot, c.certificate); got != c.want {
+			t.Errorf("scanKind(%q, %q) = %s, want %s", c.slot, c.certificate, got, c.want)
+		}
+	}
+	pack := filing.DefaultPack()
+	day := filing.DateOf(time.Now())
+	for province, want := range map[string]string{"33": "backdrop", "44": "app_or_backdrop", "31": "backdrop", "": "backdrop"} {
+		if got := photoBackground(pack, province, day); got != want {
+			t.Errorf("photo background in %q: %s, want %s", province, got, want)
+		}
+		if _, err := imageOptions(pack, imaging.KindPhoto, photoBackground(pack, province, day), day); err != nil {
+			t.Errorf("province %q: the pack has no background to check its photos against: %v", province, err)
+		}
 	}
 }

@@ -22,14 +22,26 @@ import (
 type Documents interface {
 	// Keep copies a file into the attachment store.
 	Keep(path string) (filing.Attachment, error)
-	// Check checks a kept file as a document slot ("photo" for the
-	// verification photo, against the background of the photo method) and
-	// returns its report with an annotated preview.
-	Check(a filing.Attachment, slot, photoMethod string) (*imaging.Report, error)
+	// Check checks a kept file as what it is in the filing and returns its
+	// report with an annotated preview.
+	Check(a filing.Attachment, s Scan) (*imaging.Report, error)
 	// Fix applies the one-click fixes (turn upright, convert to JPEG, fit
 	// the size limit), keeps the result as a new attachment (the original
 	// is untouched) and checks it.
-	Fix(a filing.Attachment, slot, photoMethod string) (filing.Attachment, *imaging.Report, error)
+	Fix(a filing.Attachment, s Scan) (filing.Attachment, *imaging.Report, error)
+}
+
+// Scan is what a kept file is in the filing, read off the application on
+// the UI goroutine so that the check, off it, never reads the application.
+type Scan struct {
+	// Slot is the document slot, "photo" for the verification photo.
+	Slot string
+	// CertificateType is the subject's certificate type: a business
+	// licence is checked as one, other unit certificates more loosely.
+	CertificateType string
+	// Province is the filing's province, whose way of verifying the
+	// website owner picks the background a photo is checked against.
+	Province string
 }
 
 // slotView is the on-screen state of one upload slot.
@@ -203,8 +215,9 @@ func (w *Wizard) checkInBackground(sv *slotView, att filing.Attachment) {
 		return
 	}
 	w.startBusy(sv)
+	scan := w.scanOf(sv)
 	go func() {
-		rep, err := w.docs.Check(att, sv.slot, w.photoMethod())
+		rep, err := w.docs.Check(att, scan)
 		fyne.Do(func() {
 			w.stopBusy(sv)
 			if err != nil {
@@ -303,13 +316,10 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 	sv.fixes.Refresh()
 }
 
-// photoMethod is how the province verifies the website owner, which picks
-// the background a photo is checked against.
-func (w *Wizard) photoMethod() string {
-	if m, _ := w.ctl.Pack().PhotoMethodFor(w.ctl.App().Province, w.ctl.Day()); m != nil {
-		return m.Method
-	}
-	return "backdrop"
+// scanOf is what the file in sv is in the filing as it stands.
+func (w *Wizard) scanOf(sv *slotView) Scan {
+	a := w.ctl.App()
+	return Scan{Slot: sv.slot, CertificateType: a.Subject.CertificateType, Province: a.Province}
 }
 
 // relayout lays the slot's card and the step out again after the preview
@@ -341,8 +351,9 @@ func fixLabel(fix string) string {
 // the original stays in the store, so the change can be undone.
 func (w *Wizard) applyFix(sv *slotView, att filing.Attachment) {
 	w.startBusy(sv)
+	scan := w.scanOf(sv)
 	go func() {
-		fixed, rep, err := w.docs.Fix(att, sv.slot, w.photoMethod())
+		fixed, rep, err := w.docs.Fix(att, scan)
 		fyne.Do(func() {
 			w.stopBusy(sv)
 			if err != nil {

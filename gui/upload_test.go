@@ -43,11 +43,11 @@ func (d fileDocuments) opts() imaging.Options {
 	return imaging.Options{Preview: true, Limits: imaging.Limits{Formats: []string{"image/jpeg", "image/png"}, Discouraged: []string{"image/png"}, MaxBytes: 4 << 20}}
 }
 
-func (d fileDocuments) Check(a filing.Attachment, slot, _ string) (*imaging.Report, error) {
+func (d fileDocuments) Check(a filing.Attachment, _ Scan) (*imaging.Report, error) {
 	return imaging.CheckFile(filepath.Join(d.dir, a.SHA256), imaging.KindIDFront, d.opts())
 }
 
-func (d fileDocuments) Fix(a filing.Attachment, slot, method string) (filing.Attachment, *imaging.Report, error) {
+func (d fileDocuments) Fix(a filing.Attachment, s Scan) (filing.Attachment, *imaging.Report, error) {
 	res, err := imaging.Fix(filepath.Join(d.dir, a.SHA256), t0dir(d.dir), imaging.KindIDFront, d.opts())
 	if err != nil {
 		return filing.Attachment{}, nil, err
@@ -56,7 +56,7 @@ func (d fileDocuments) Fix(a filing.Attachment, slot, method string) (filing.Att
 	if err != nil {
 		return filing.Attachment{}, nil, err
 	}
-	rep, err := d.Check(fixed, slot, method)
+	rep, err := d.Check(fixed, s)
 	return fixed, rep, err
 }
 
