@@ -24,10 +24,13 @@ type documentsAdapter struct {
 	// holds about 31 MB while it is checked (a progressive one about 90):
 	// unbounded, eight scans would hold them all and share two cores.
 	checking chan struct{}
+	// reports keeps each report with its preview, so that opening the
+	// upload step again shows the scans without checking them again.
+	reports *scanReports
 }
 
 func newDocumentsAdapter(st *store.Store, pack *filing.Pack) *documentsAdapter {
-	return &documentsAdapter{st: st, pack: pack, checking: make(chan struct{}, runtime.NumCPU())}
+	return &documentsAdapter{st: st, pack: pack, checking: make(chan struct{}, runtime.NumCPU()), reports: newScanReports(st)}
 }
 
 // turn waits for a free place among the running checks and returns the
@@ -103,8 +106,16 @@ func (d *documentsAdapter) Check(a filing.Attachment, s gui.Scan) (*imaging.Repo
 	if err != nil {
 		return nil, err
 	}
+	job := imaging.Job{Path: d.st.AttachmentPath(a.SHA256), Kind: kind, Options: opts}
+	if rep, ok := d.reports.Report(job); ok {
+		return rep, nil
+	}
 	defer d.turn()()
-	return imaging.CheckFile(d.st.AttachmentPath(a.SHA256), kind, opts)
+	rep, err := imaging.CheckFile(job.Path, kind, opts)
+	if err == nil {
+		d.reports.Keep(job, rep)
+	}
+	return rep, err
 }
 
 func (d *documentsAdapter) Fix(a filing.Attachment, s gui.Scan) (filing.Attachment, *imaging.Report, error) {
@@ -151,6 +162,9 @@ func (d *documentsAdapter) Fix(a filing.Attachment, s gui.Scan) (filing.Attachme
 			done := d.turn()
 			rep, _ = imaging.CheckFile(rep.Path, kind, opts)
 			done()
+		}
+		if rep != nil {
+			d.reports.Keep(imaging.Job{Path: rep.Path, Kind: kind, Options: opts}, rep)
 		}
 	}
 	return fixed, rep, nil

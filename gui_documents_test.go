@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +168,113 @@ func TestScanKindAndPhotoBackground(t *testing.T) {
 		if _, err := imageOptions(pack, imaging.KindPhoto, photoBackground(pack, province, day), day); err != nil {
 			t.Errorf("province %q: the pack has no background to check its photos against: %v", province, err)
 		}
+	}
+}
+
+// The upload step shows a scan checked before without checking it again:
+// its report and annotated preview are kept in the store. A report kept by
+// a batch check (no preview) does not do for the wizard.
+func TestDocumentsAdapterKeepsReportsWithPreview(t *testing.T) {
+	st, err := store.Open(store.Options{Dir: t.TempDir(), SnapshotInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d := newDocumentsAdapter(st, filing.DefaultPack())
+	d.reports = &scanReports{st: st, build: "test-build"} // a test binary is a development build
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 1600, H: 1200, Seed: 6}), nil); err != nil {
+		t.Fatal(err)
+	}
+	att, err := st.PutAttachment(bytes.NewReader(jpg.Bytes()), "id.jpg", "image/jpeg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := gui.Scan{Slot: "website_owner_id", Province: "33"}
+	first, err := d.Check(att, scan)
+	if err != nil || first.Preview == nil {
+		t.Fatalf("first check: %v, preview %v", err, first != nil && first.Preview != nil)
+	}
+	kept := func() (string, keptReport) {
+		t.Helper()
+		recs, err := st.ListRecords(scanReportsNS)
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("%d kept reports (%v), want 1", len(recs), err)
+		}
+		for k, v := range recs {
+			var r keptReport
+			if err := json.Unmarshal(v, &r); err != nil {
+				t.Fatal(err)
+			}
+			return k, r
+		}
+		panic("unreachable")
+	}
+	k, r := kept()
+	if len(r.Preview) == 0 {
+		t.Fatal("the wizard's report was kept without its preview")
+	}
+	mark := func(r keptReport) {
+		r.Report.Checks = append(r.Report.Checks, imaging.Check{ID: "test.kept", Verdict: imaging.Warn, ZH: "标记", EN: "mark"})
+		b, _ := json.Marshal(r)
+		if err := st.PutRecord(scanReportsNS, k, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark(r)
+	again, err := d.Check(att, scan)
+	if err != nil || !slices.ContainsFunc(again.Checks, func(c imaging.Check) bool { return c.ID == "test.kept" }) {
+		t.Fatalf("the second check did not read the kept report (err %v)", err)
+	}
+	if again.Preview == nil || again.Preview.Bounds() != first.Preview.Bounds() {
+		t.Errorf("kept preview %v, want one of %v", again.Preview, first.Preview.Bounds())
+	}
+
+	// Kept without a preview (as a batch keeps it): checked again, and
+	// kept again with one.
+	r.Preview = nil
+	mark(r)
+	fresh, err := d.Check(att, scan)
+	if err != nil || fresh.Preview == nil || slices.ContainsFunc(fresh.Checks, func(c imaging.Check) bool { return c.ID == "test.kept" }) {
+		t.Fatalf("a report without preview was used for the wizard (err %v)", err)
+	}
+	if _, r := kept(); len(r.Preview) == 0 {
+		t.Error("the fresh report was not kept with its preview")
+	}
+}
+
+// BenchmarkUploadStepScan is what showing one 12 MP scan on the upload
+// step costs: checked afresh, or read back with its preview, in the same run.
+func BenchmarkUploadStepScan(b *testing.B) {
+	st, err := store.Open(store.Options{Dir: b.TempDir(), SnapshotInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 4000, H: 3000, Angle: -4, Seed: 12}), &jpeg.Options{Quality: 90}); err != nil {
+		b.Fatal(err)
+	}
+	att, err := st.PutAttachment(&jpg, "id.jpg", "image/jpeg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	scan := gui.Scan{Slot: "website_owner_id", Province: "33"}
+	for _, c := range []struct {
+		name  string
+		build string
+	}{{"checked", ""}, {"kept", "bench"}} {
+		d := newDocumentsAdapter(st, filing.DefaultPack())
+		d.reports = &scanReports{st: st, build: c.build}
+		if _, err := d.Check(att, scan); err != nil { // keeps it, for "kept"
+			b.Fatal(err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if rep, err := d.Check(att, scan); err != nil || rep.Preview == nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

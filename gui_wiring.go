@@ -138,10 +138,12 @@ func runGUI(o guiOptions) (code int) {
 	defer stopWorker()
 	go sub.Run(ctx)
 	var single *instance.Server
+	docs := newDocumentsAdapter(st, pack)
+	go docs.reports.prune() // reports of scans deleted since the last start
 	ui = gui.NewUI(a, gui.Services{
 		Pack:      pack,
 		Drafts:    drafts,
-		Documents: newDocumentsAdapter(st, pack),
+		Documents: docs,
 		Submitter: sub,
 		Settings:  sub,
 		Batches:   newBatchService(st, sub.out, pack),

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"image/jpeg"
 	"io"
 	"os"
 	"runtime/debug"
@@ -16,12 +18,14 @@ import (
 // scanReportsNS is the store's records namespace of kept image reports.
 const scanReportsNS = "scan-reports"
 
-// scanReports keeps image check reports in the drafts store for batch
-// checks (batch.ReportCache). A report is found again only for the same
-// file content (its SHA-256), checked as the same kind against the same
-// options, by the same build of the checks; anything else is checked
-// afresh. Reports hold no personal data beyond what the store already
-// keeps (verdicts and measures, no pixels) and go with "delete all data".
+// scanReports keeps image check reports in the drafts store, for the
+// wizard's upload step and for batch checks (batch.ReportCache). A report
+// is found again only for the same file content (its SHA-256), checked as
+// the same kind against the same options, by the same build of the checks;
+// anything else is checked afresh. The wizard's reports carry their
+// annotated preview (a JPEG of the working image, like the scan itself
+// personal data, kept in the same store); a batch's carry none. All of it
+// goes with "delete all data", and a file's reports with the file (prune).
 type scanReports struct {
 	st *store.Store
 	// build names the build of the checks; empty turns keeping off, so a
@@ -72,7 +76,7 @@ func (c *scanReports) key(job imaging.Job) string {
 		return ""
 	}
 	opts := job.Options
-	opts.Preview = false // kept reports never carry the picture
+	opts.Preview = false // one report serves both: a preview is kept when there is one
 	how, err := json.Marshal(struct {
 		Build   string
 		Kind    imaging.Kind
@@ -85,6 +89,15 @@ func (c *scanReports) key(job imaging.Job) string {
 	return hex.EncodeToString(h.Sum(nil)) + "/" + hex.EncodeToString(sum[:16])
 }
 
+// keptReport is a report as the store keeps it.
+type keptReport struct {
+	Report imaging.Report `json:"report"`
+	// Preview is the annotated preview as a JPEG, when it was made.
+	Preview []byte `json:"preview,omitempty"`
+}
+
+// Report is the kept report of job. A job that wants a preview does not
+// take a report kept without one.
 func (c *scanReports) Report(job imaging.Job) (*imaging.Report, bool) {
 	k := c.key(job)
 	if k == "" {
@@ -94,12 +107,18 @@ func (c *scanReports) Report(job imaging.Job) (*imaging.Report, bool) {
 	if err != nil {
 		return nil, false
 	}
-	var rep imaging.Report
-	if err := json.Unmarshal(b, &rep); err != nil || rep.Kind != job.Kind {
+	var kept keptReport
+	if err := json.Unmarshal(b, &kept); err != nil || kept.Report.Kind != job.Kind {
 		return nil, false
 	}
+	rep := &kept.Report
 	rep.Path = job.Path
-	return &rep, true
+	if job.Options.Preview {
+		if rep.Preview, err = jpeg.Decode(bytes.NewReader(kept.Preview)); err != nil {
+			return nil, false
+		}
+	}
+	return rep, true
 }
 
 // Keep stores rep for job. A report that cannot be kept (a full disk) is
@@ -109,8 +128,14 @@ func (c *scanReports) Keep(job imaging.Job, rep *imaging.Report) {
 	if k == "" {
 		return
 	}
-	kept := *rep
-	kept.Preview = nil
+	kept := keptReport{Report: *rep}
+	kept.Report.Preview = nil
+	if rep.Preview != nil {
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, rep.Preview, &jpeg.Options{Quality: 85}); err == nil {
+			kept.Preview = buf.Bytes()
+		}
+	}
 	if b, err := json.Marshal(&kept); err == nil {
 		_ = c.st.PutRecord(scanReportsNS, k, b)
 	}
@@ -118,11 +143,11 @@ func (c *scanReports) Keep(job imaging.Job, rep *imaging.Report) {
 
 // prune drops the reports of files no longer in the attachment store.
 func (c *scanReports) prune() {
-	recs, err := c.st.ListRecords(scanReportsNS)
+	keys, err := c.st.RecordKeys(scanReportsNS)
 	if err != nil {
 		return
 	}
-	for k := range recs {
+	for _, k := range keys {
 		sha, _, _ := strings.Cut(k, "/")
 		p := c.st.AttachmentPath(sha)
 		if _, err := os.Stat(p); p == "" || err != nil {

@@ -83,11 +83,11 @@ func TestBatchCheckKeepsScanReports(t *testing.T) {
 	var k string
 	for k = range kept {
 	}
-	var marked imaging.Report
+	var marked keptReport
 	if err := json.Unmarshal(kept[k], &marked); err != nil {
 		t.Fatal(err)
 	}
-	marked.Checks = append(marked.Checks, imaging.Check{ID: "test.kept", Verdict: imaging.Fail, ZH: "标记", EN: "mark"})
+	marked.Report.Checks = append(marked.Report.Checks, imaging.Check{ID: "test.kept", Verdict: imaging.Fail, ZH: "标记", EN: "mark"})
 	b, _ := json.Marshal(marked)
 	if err := st.PutRecord(scanReportsNS, k, b); err != nil {
 		t.Fatal(err)

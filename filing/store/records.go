@@ -88,6 +88,29 @@ func (s *Store) ListRecords(ns string) (map[string][]byte, error) {
 	return out, err
 }
 
+// RecordKeys lists the keys of ns without reading the values, which may
+// be large (kept previews).
+func (s *Store) RecordKeys(ns string) ([]string, error) {
+	p, err := recordKey(ns, "x")
+	if err != nil {
+		return nil, err
+	}
+	prefix := p[:len(p)-1]
+	var out []string
+	err = s.view(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = prefix
+		opts.PrefetchValues = false
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			out = append(out, string(it.Item().Key()[len(prefix):]))
+		}
+		return nil
+	})
+	return out, err
+}
+
 // update runs fn in a read-write transaction and marks the store changed.
 func (s *Store) update(fn func(txn *badger.Txn) error) error {
 	if s.isClosed() {
