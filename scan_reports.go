@@ -78,15 +78,21 @@ func (c *scanReports) key(job imaging.Job) string {
 	opts := job.Options
 	opts.Preview = false // one report serves both: a preview is kept when there is one
 	how, err := json.Marshal(struct {
-		Build   string
 		Kind    imaging.Kind
 		Options imaging.Options
-	}{c.build, job.Kind, opts})
+	}{job.Kind, opts})
 	if err != nil {
 		return ""
 	}
 	sum := sha256.Sum256(how)
-	return hex.EncodeToString(h.Sum(nil)) + "/" + hex.EncodeToString(sum[:16])
+	return hex.EncodeToString(h.Sum(nil)) + "/" + c.buildTag() + "/" + hex.EncodeToString(sum[:16])
+}
+
+// buildTag names c's build in record keys, so that prune can drop what
+// other builds kept.
+func (c *scanReports) buildTag() string {
+	sum := sha256.Sum256([]byte(c.build))
+	return hex.EncodeToString(sum[:6])
 }
 
 // keptReport is a report as the store keeps it.
@@ -141,16 +147,21 @@ func (c *scanReports) Keep(job imaging.Job, rep *imaging.Report) {
 	}
 }
 
-// prune drops the reports of files no longer in the attachment store.
+// prune drops the reports of files no longer in the attachment store, and
+// those another build kept (after an upgrade they are never read again).
 func (c *scanReports) prune() {
 	keys, err := c.st.RecordKeys(scanReportsNS)
 	if err != nil {
 		return
 	}
 	for _, k := range keys {
-		sha, _, _ := strings.Cut(k, "/")
+		sha, rest, _ := strings.Cut(k, "/")
+		tag, _, _ := strings.Cut(rest, "/")
 		p := c.st.AttachmentPath(sha)
-		if _, err := os.Stat(p); p == "" || err != nil {
+		_, err := os.Stat(p)
+		// A development build keeps nothing and drops nothing of others.
+		otherBuild := c.build != "" && tag != c.buildTag()
+		if p == "" || err != nil || otherBuild {
 			_ = c.st.DeleteRecord(scanReportsNS, k)
 		}
 	}

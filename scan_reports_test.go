@@ -121,10 +121,19 @@ func TestBatchCheckKeepsScanReports(t *testing.T) {
 		t.Errorf("a development build kept a report: %d records", len(n))
 	}
 
-	// The file leaves the store: its report goes at the next prune.
+	// Another build's reports go at the next prune; a development build
+	// drops nothing; the file leaving the store takes its report along.
+	(&scanReports{st: st, build: "older-build"}).Keep(jobs[0], fresh)
+	(&scanReports{st: st}).prune()
+	if n, _ := st.RecordKeys(scanReportsNS); len(n) != 2 {
+		t.Fatalf("a development build's prune: %d reports left, want 2", len(n))
+	}
 	reports.prune()
-	if n, _ := st.ListRecords(scanReportsNS); len(n) != 1 {
-		t.Fatalf("prune dropped the report of a file still kept: %d left", len(n))
+	if n, _ := st.RecordKeys(scanReportsNS); len(n) != 1 {
+		t.Fatalf("prune: %d reports left, want only this build's", len(n))
+	}
+	if _, ok := reports.Report(jobs[0]); !ok {
+		t.Fatal("prune dropped this build's report of a file still kept")
 	}
 	if err := os.Remove(st.AttachmentPath(att.SHA256)); err != nil {
 		t.Fatal(err)
