@@ -114,10 +114,10 @@ func cmdCheckImage(args []string, stdout, stderr io.Writer) int {
 	for i, f := range files {
 		jobs[i] = imaging.Job{Path: f, Kind: imaging.Kind(*kind), Options: opts}
 	}
-	results := imaging.CheckAll(context.Background(), jobs, runtime.NumCPU(), nil)
+	results := imaging.CheckAll(context.Background(), jobs, runtime.GOMAXPROCS(0), nil)
 	outs := make([]imageOutput, len(results))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.NumCPU())
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i, r := range results {
 		outs[i].Path, outs[i].Report = r.Job.Path, r.Report
 		if r.Err != nil {

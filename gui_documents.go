@@ -30,7 +30,7 @@ type documentsAdapter struct {
 }
 
 func newDocumentsAdapter(st *store.Store, pack *filing.Pack) *documentsAdapter {
-	return &documentsAdapter{st: st, pack: pack, checking: make(chan struct{}, runtime.NumCPU()), reports: newScanReports(st)}
+	return &documentsAdapter{st: st, pack: pack, checking: make(chan struct{}, runtime.GOMAXPROCS(0)), reports: newScanReports(st)}
 }
 
 // turn waits for a free place among the running checks and returns the
@@ -107,13 +107,14 @@ func (d *documentsAdapter) Check(a filing.Attachment, s gui.Scan) (*imaging.Repo
 		return nil, err
 	}
 	job := imaging.Job{Path: d.st.AttachmentPath(a.SHA256), Kind: kind, Options: opts}
-	if rep, ok := d.reports.Report(job); ok {
+	key := d.reports.keyFor(a.SHA256, job) // verified above
+	if rep, ok := d.reports.reportAt(key, job); ok {
 		return rep, nil
 	}
 	defer d.turn()()
 	rep, err := imaging.CheckFile(job.Path, kind, opts)
 	if err == nil {
-		d.reports.Keep(job, rep)
+		d.reports.keepAt(key, job, rep)
 	}
 	return rep, err
 }
@@ -164,7 +165,8 @@ func (d *documentsAdapter) Fix(a filing.Attachment, s gui.Scan) (filing.Attachme
 			done()
 		}
 		if rep != nil {
-			d.reports.Keep(imaging.Job{Path: rep.Path, Kind: kind, Options: opts}, rep)
+			job := imaging.Job{Path: rep.Path, Kind: kind, Options: opts}
+			d.reports.keepAt(d.reports.keyFor(fixed.SHA256, job), job, rep)
 		}
 	}
 	return fixed, rep, nil

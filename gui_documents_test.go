@@ -97,8 +97,8 @@ func TestDocumentsAdapterChecksOneFilePerCore(t *testing.T) {
 	}
 	defer st.Close()
 	d := newDocumentsAdapter(st, filing.DefaultPack())
-	if cap(d.checking) != runtime.NumCPU() {
-		t.Fatalf("%d checks at a time, want one per core (%d)", cap(d.checking), runtime.NumCPU())
+	if cap(d.checking) != runtime.GOMAXPROCS(0) {
+		t.Fatalf("%d checks at a time, want one per core (%d)", cap(d.checking), runtime.GOMAXPROCS(0))
 	}
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 1200, H: 900, Seed: 4}), nil); err != nil {
@@ -181,7 +181,7 @@ func TestDocumentsAdapterKeepsReportsWithPreview(t *testing.T) {
 	}
 	defer st.Close()
 	d := newDocumentsAdapter(st, filing.DefaultPack())
-	d.reports = &scanReports{st: st, build: "test-build"} // a test binary is a development build
+	d.reports = &scanReports{st: st, build: "test-build"}
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 1600, H: 1200, Seed: 6}), nil); err != nil {
 		t.Fatal(err)
@@ -197,15 +197,11 @@ func TestDocumentsAdapterKeepsReportsWithPreview(t *testing.T) {
 	}
 	kept := func() (string, keptReport) {
 		t.Helper()
-		recs, err := st.ListRecords(scanReportsNS)
-		if err != nil || len(recs) != 1 {
-			t.Fatalf("%d kept reports (%v), want 1", len(recs), err)
+		recs := keptReports(t, st)
+		if len(recs) != 1 {
+			t.Fatalf("%d kept reports, want 1", len(recs))
 		}
-		for k, v := range recs {
-			var r keptReport
-			if err := json.Unmarshal(v, &r); err != nil {
-				t.Fatal(err)
-			}
+		for k, r := range recs {
 			return k, r
 		}
 		panic("unreachable")
@@ -217,7 +213,7 @@ func TestDocumentsAdapterKeepsReportsWithPreview(t *testing.T) {
 	mark := func(r keptReport) {
 		r.Report.Checks = append(r.Report.Checks, imaging.Check{ID: "test.kept", Verdict: imaging.Warn, ZH: "标记", EN: "mark"})
 		b, _ := json.Marshal(r)
-		if err := st.PutRecord(scanReportsNS, k, b); err != nil {
+		if err := st.PutCached(scanReportsNS, k, b); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,63 +8,68 @@ import (
 	"image/jpeg"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/imaging"
 )
 
-// scanReportsNS is the store's records namespace of kept image reports.
+// scanReportsNS is the store's cache namespace of kept image reports.
 const scanReportsNS = "scan-reports"
 
-// scanReports keeps image check reports in the drafts store, for the
-// wizard's upload step and for batch checks (batch.ReportCache). A report
-// is found again only for the same file content (its SHA-256), checked as
-// the same kind against the same options, by the same build of the checks;
-// anything else is checked afresh. The wizard's reports carry their
-// annotated preview (a JPEG of the working image, like the scan itself
-// personal data, kept in the same store); a batch's carry none. All of it
-// goes with "delete all data", and a file's reports with the file (prune).
+// scanReports keeps image check reports in the drafts store's cache, for
+// the wizard's upload step and for batch checks (batch.ReportCache). A
+// report is found again only for the same file content (its SHA-256),
+// checked as the same kind against the same options, by the same build of
+// the program; anything else is checked afresh. The wizard's reports carry
+// their annotated preview (a JPEG of the working image: personal data like
+// the scan itself, in the same store); a batch's carry none. The cache is
+// left out of snapshots, goes with "delete all data", and prune drops the
+// reports of files no longer kept and of other builds.
 type scanReports struct {
 	st *store.Store
-	// build names the build of the checks; empty turns keeping off, so a
-	// developer's modified tree never reads reports its old code wrote.
+	// build names the build of the checks; empty turns keeping off.
 	build string
+	// sums remembers each file's SHA-256 for the life of c (one batch
+	// check), so that Keep after a miss does not read the file again.
+	// Kept files never change: they are named by their content.
+	sums sync.Map
 }
 
 func newScanReports(st *store.Store) *scanReports {
-	return &scanReports{st: st, build: checksBuild()}
+	return &scanReports{st: st, build: programDigest()}
 }
 
-// checksBuild is the commit the binary was built from, or its release
-// version when the build carries no commit (a release is built from a
-// copy of the tree); empty for a development build.
-func checksBuild() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		var rev string
-		for _, s := range bi.Settings {
-			switch {
-			case s.Key == "vcs.revision":
-				rev = s.Value
-			case s.Key == "vcs.modified" && s.Value == "true":
-				return ""
-			}
-		}
-		if rev != "" {
-			return rev
-		}
-	}
-	if strings.HasSuffix(version, "-dev") {
+// programDigest is the SHA-256 of the running program: any change to the
+// checks, their thresholds or the libraries under them is a new program,
+// whatever the version says or whether the build carries its commit (a
+// Windows release is built from a copy of the tree without one). Empty
+// when the program cannot be read. Read once, on first use (≈ 40 ms).
+var programDigest = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
 		return ""
 	}
-	return "v" + version
-}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+})
 
-// key is the record key of job, or "" when it cannot have one.
+// key is the cache key of job, hashing the file; "" when it cannot have one.
 func (c *scanReports) key(job imaging.Job) string {
 	if c == nil || c.build == "" {
 		return ""
+	}
+	if sum, ok := c.sums.Load(job.Path); ok {
+		return c.keyFor(sum.(string), job)
 	}
 	f, err := os.Open(job.Path)
 	if err != nil {
@@ -73,6 +78,17 @@ func (c *scanReports) key(job imaging.Job) string {
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	c.sums.Store(job.Path, sum)
+	return c.keyFor(sum, job)
+}
+
+// keyFor is the cache key of job whose file has the SHA-256 sha (already
+// verified by the caller).
+func (c *scanReports) keyFor(sha string, job imaging.Job) string {
+	if c == nil || c.build == "" {
 		return ""
 	}
 	opts := job.Options
@@ -85,10 +101,10 @@ func (c *scanReports) key(job imaging.Job) string {
 		return ""
 	}
 	sum := sha256.Sum256(how)
-	return hex.EncodeToString(h.Sum(nil)) + "/" + c.buildTag() + "/" + hex.EncodeToString(sum[:16])
+	return sha + "/" + c.buildTag() + "/" + hex.EncodeToString(sum[:16])
 }
 
-// buildTag names c's build in record keys, so that prune can drop what
+// buildTag names c's build in cache keys, so that prune can drop what
 // other builds kept.
 func (c *scanReports) buildTag() string {
 	sum := sha256.Sum256([]byte(c.build))
@@ -102,14 +118,23 @@ type keptReport struct {
 	Preview []byte `json:"preview,omitempty"`
 }
 
-// Report is the kept report of job. A job that wants a preview does not
-// take a report kept without one.
+// Report is the kept report of job (batch.ReportCache).
 func (c *scanReports) Report(job imaging.Job) (*imaging.Report, bool) {
-	k := c.key(job)
+	return c.reportAt(c.key(job), job)
+}
+
+// Keep stores rep for job (batch.ReportCache).
+func (c *scanReports) Keep(job imaging.Job, rep *imaging.Report) {
+	c.keepAt(c.key(job), job, rep)
+}
+
+// reportAt reads the report kept under k. A job that wants a preview does
+// not take a report kept without one.
+func (c *scanReports) reportAt(k string, job imaging.Job) (*imaging.Report, bool) {
 	if k == "" {
 		return nil, false
 	}
-	b, err := c.st.GetRecord(scanReportsNS, k)
+	b, err := c.st.GetCached(scanReportsNS, k)
 	if err != nil {
 		return nil, false
 	}
@@ -127,30 +152,37 @@ func (c *scanReports) Report(job imaging.Job) (*imaging.Report, bool) {
 	return rep, true
 }
 
-// Keep stores rep for job. A report that cannot be kept (a full disk) is
-// only checked again next time, so the error is dropped.
-func (c *scanReports) Keep(job imaging.Job, rep *imaging.Report) {
-	k := c.key(job)
+// keepAt stores rep under k. A file that could not be opened or decoded
+// is not kept: the cause may pass (a disk error, a file held by another
+// program), and such a file is quick to refuse again. A report that cannot
+// be stored (a full disk) is only checked again next time, so that error
+// is dropped.
+func (c *scanReports) keepAt(k string, job imaging.Job, rep *imaging.Report) {
 	if k == "" {
 		return
 	}
+	for _, ch := range rep.Checks {
+		if strings.HasPrefix(ch.ID, "file.") && ch.Verdict == imaging.Fail {
+			return
+		}
+	}
 	kept := keptReport{Report: *rep}
 	kept.Report.Preview = nil
-	if rep.Preview != nil {
+	if rep.Preview != nil && job.Options.Preview {
 		var buf bytes.Buffer
 		if err := jpeg.Encode(&buf, rep.Preview, &jpeg.Options{Quality: 85}); err == nil {
 			kept.Preview = buf.Bytes()
 		}
 	}
 	if b, err := json.Marshal(&kept); err == nil {
-		_ = c.st.PutRecord(scanReportsNS, k, b)
+		_ = c.st.PutCached(scanReportsNS, k, b)
 	}
 }
 
 // prune drops the reports of files no longer in the attachment store, and
 // those another build kept (after an upgrade they are never read again).
 func (c *scanReports) prune() {
-	keys, err := c.st.RecordKeys(scanReportsNS)
+	keys, err := c.st.CachedKeys(scanReportsNS)
 	if err != nil {
 		return
 	}
@@ -159,10 +191,10 @@ func (c *scanReports) prune() {
 		tag, _, _ := strings.Cut(rest, "/")
 		p := c.st.AttachmentPath(sha)
 		_, err := os.Stat(p)
-		// A development build keeps nothing and drops nothing of others.
+		// A build that keeps nothing drops nothing of others either.
 		otherBuild := c.build != "" && tag != c.buildTag()
 		if p == "" || err != nil || otherBuild {
-			_ = c.st.DeleteRecord(scanReportsNS, k)
+			_ = c.st.DeleteCached(scanReportsNS, k)
 		}
 	}
 }

@@ -59,9 +59,9 @@ func TestBatchCheckKeepsScanReports(t *testing.T) {
 		return res[0].Findings
 	}
 	first := check()
-	kept, err := st.ListRecords(scanReportsNS)
-	if err != nil || len(kept) != 1 {
-		t.Fatalf("%d reports kept after the first check (%v), want 1", len(kept), err)
+	kept := keptReports(t, st)
+	if len(kept) != 1 {
+		t.Fatalf("%d reports kept after the first check, want 1", len(kept))
 	}
 	fresh, err := imaging.CheckFile(jobs[0].Path, jobs[0].Kind, jobs[0].Options)
 	if err != nil {
@@ -81,15 +81,12 @@ func TestBatchCheckKeepsScanReports(t *testing.T) {
 
 	// The second check reads the kept report: mark it, and the mark shows.
 	var k string
-	for k = range kept {
-	}
 	var marked keptReport
-	if err := json.Unmarshal(kept[k], &marked); err != nil {
-		t.Fatal(err)
+	for k, marked = range kept {
 	}
 	marked.Report.Checks = append(marked.Report.Checks, imaging.Check{ID: "test.kept", Verdict: imaging.Fail, ZH: "标记", EN: "mark"})
 	b, _ := json.Marshal(marked)
-	if err := st.PutRecord(scanReportsNS, k, b); err != nil {
+	if err := st.PutCached(scanReportsNS, k, b); err != nil {
 		t.Fatal(err)
 	}
 	second := check()
@@ -98,7 +95,7 @@ func TestBatchCheckKeepsScanReports(t *testing.T) {
 	}
 
 	// Anything that changes the answer misses: the kind, the options, the
-	// build; a development build keeps nothing.
+	// build; a program that cannot read itself keeps nothing.
 	other := jobs[0]
 	other.Kind = imaging.KindIDBack
 	opts := jobs[0]
@@ -107,29 +104,39 @@ func TestBatchCheckKeepsScanReports(t *testing.T) {
 		c   *scanReports
 		job imaging.Job
 	}{
-		"another kind":      {reports, other},
-		"other limits":      {reports, opts},
-		"another build":     {&scanReports{st: st, build: "other-build"}, jobs[0]},
-		"development build": {&scanReports{st: st}, jobs[0]},
+		"another kind":  {reports, other},
+		"other limits":  {reports, opts},
+		"another build": {&scanReports{st: st, build: "other-build"}, jobs[0]},
+		"no build":      {&scanReports{st: st}, jobs[0]},
 	} {
 		if _, ok := miss.c.Report(miss.job); ok {
 			t.Errorf("%s: a kept report was found", name)
 		}
 	}
 	(&scanReports{st: st}).Keep(jobs[0], fresh)
-	if n, _ := st.ListRecords(scanReportsNS); len(n) != 1 {
-		t.Errorf("a development build kept a report: %d records", len(n))
+	if n, _ := st.CachedKeys(scanReportsNS); len(n) != 1 {
+		t.Errorf("with no build, a report was kept: %d records", len(n))
 	}
 
-	// Another build's reports go at the next prune; a development build
+	// A file that could not be decoded is not kept: the cause may pass.
+	broken := *fresh
+	broken.Checks = append(append([]imaging.Check(nil), fresh.Checks...), imaging.Check{ID: "file.decode", Verdict: imaging.Fail})
+	other2 := jobs[0]
+	other2.Options.Limits.MaxBytes = 2 << 20
+	reports.Keep(other2, &broken)
+	if _, ok := reports.Report(other2); ok {
+		t.Error("a report of a file that could not be decoded was kept")
+	}
+
+	// Another build's reports go at the next prune; with no build nothing
 	// drops nothing; the file leaving the store takes its report along.
 	(&scanReports{st: st, build: "older-build"}).Keep(jobs[0], fresh)
 	(&scanReports{st: st}).prune()
-	if n, _ := st.RecordKeys(scanReportsNS); len(n) != 2 {
-		t.Fatalf("a development build's prune: %d reports left, want 2", len(n))
+	if n, _ := st.CachedKeys(scanReportsNS); len(n) != 2 {
+		t.Fatalf("prune with no build: %d reports left, want 2", len(n))
 	}
 	reports.prune()
-	if n, _ := st.RecordKeys(scanReportsNS); len(n) != 1 {
+	if n, _ := st.CachedKeys(scanReportsNS); len(n) != 1 {
 		t.Fatalf("prune: %d reports left, want only this build's", len(n))
 	}
 	if _, ok := reports.Report(jobs[0]); !ok {
@@ -139,7 +146,7 @@ func TestBatchCheckKeepsScanReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	reports.prune()
-	if n, _ := st.ListRecords(scanReportsNS); len(n) != 0 {
+	if n, _ := st.CachedKeys(scanReportsNS); len(n) != 0 {
 		t.Errorf("%d reports left of a file no longer in the store", len(n))
 	}
 }
@@ -197,4 +204,26 @@ func BenchmarkBatchRecheck(b *testing.B) {
 			run(b, kept)
 		}
 	})
+}
+
+// keptReports reads every kept report of st's cache, by key.
+func keptReports(t testing.TB, st *store.Store) map[string]keptReport {
+	t.Helper()
+	keys, err := st.CachedKeys(scanReportsNS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]keptReport{}
+	for _, k := range keys {
+		b, err := st.GetCached(scanReportsNS, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r keptReport
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatal(err)
+		}
+		out[k] = r
+	}
+	return out
 }

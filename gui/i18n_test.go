@@ -107,6 +107,8 @@ func TestChosenLanguageWinsOverTheSystem(t *testing.T) {
 		{[]string{"LANG=en_US.UTF-8"}, "", en},
 		{[]string{"LANG=C"}, "", zh},
 		{[]string{"LANG=C.UTF-8"}, "", zh}, // Debian's default in containers
+		{[]string{"LANGUAGE=zh_CN:zh", "LANG=C"}, "", zh},
+		{[]string{"LANGUAGE=en_US", "LC_ALL=C.UTF-8"}, "", zh}, // the C library ignores LANGUAGE under C
 		{[]string{"LANG=C"}, "en", en},
 		{nil, "", zh},
 		{nil, "en", en},

@@ -84,6 +84,14 @@ func (ui *UI) showSettings() {
 		if !ok {
 			return
 		}
+		// The language first: it depends on nothing else, and an error
+		// below must not lose it.
+		if chosen := language.Chosen(); chosen != ui.app.Preferences().String(LanguagePreference) {
+			ui.app.Preferences().SetString(LanguagePreference, chosen)
+			// Every open screen holds its words; rebuilding them all under a
+			// half-filled wizard would risk what the user typed.
+			dialog.ShowInformation(lang.L("Language"), lang.L("The new language is used from the next start."), ui.win)
+		}
 		next := BackendSettings{URL: strings.TrimSpace(url.Text), Token: cur.Token, CAFile: strings.TrimSpace(ca.Text), Proxy: strings.TrimSpace(proxy.Text)}
 		if token.Text != "" {
 			next.Token = filing.NewSecret(token.Text)
@@ -97,12 +105,6 @@ func (ui *UI) showSettings() {
 		}
 		if err := ui.Settings.SetBackend(next); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
-		}
-		if chosen := language.Chosen(); chosen != ui.app.Preferences().String(LanguagePreference) {
-			ui.app.Preferences().SetString(LanguagePreference, chosen)
-			// Every open screen holds its words; rebuilding them all under a
-			// half-filled wizard would risk what the user typed.
-			dialog.ShowInformation(lang.L("Language"), lang.L("The new language is used from the next start."), ui.win)
 		}
 	}, ui.win)
 	settingsDlg = d

@@ -113,7 +113,7 @@ type Result struct {
 	Err    error
 }
 
-// CheckAll checks jobs on a bounded pool of workers (runtime.NumCPU() when
+// CheckAll checks jobs on a bounded pool of workers (runtime.GOMAXPROCS(0) when
 // workers ≤ 0) and returns the results in the jobs' order. One bad file
 // never stops the others. progress, if set, is called from the workers
 // after each file with the number done so far. Cancelling ctx skips the
@@ -124,7 +124,7 @@ type Result struct {
 // time, which bounds memory to about workers × 40 MB for 12 MP files.
 func CheckAll(ctx context.Context, jobs []Job, workers int, progress func(done int)) []Result {
 	if workers <= 0 {
-		workers = runtime.NumCPU()
+		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(jobs))
 	results := make([]Result, len(jobs))

@@ -142,7 +142,7 @@ func BenchmarkCheckPhotos12MP(b *testing.B) {
 	images := func(i int, _ *filing.Application) []imaging.Job {
 		return []imaging.Job{{Path: paths[i], Kind: imaging.KindPhoto, Options: opts}}
 	}
-	for _, workers := range []int{1, runtime.NumCPU()} {
+	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			cpu0 := cputime.Process()
 			for b.Loop() {

@@ -43,7 +43,7 @@ type Progress struct {
 type CheckOptions struct {
 	Pack *filing.Pack // nil: filing.DefaultPack()
 	AsOf time.Time    // zero: now
-	// Workers is the size of the pool; ≤ 0 means runtime.NumCPU().
+	// Workers is the size of the pool; ≤ 0 means runtime.GOMAXPROCS(0).
 	Workers int
 	// Open says which filings are still open (not ended) for the rule on a
 	// certificate in two open filings; nil counts every filing as open.
@@ -83,7 +83,7 @@ func Check(ctx context.Context, apps []*filing.Application, opt CheckOptions) ([
 	}
 	workers := opt.Workers
 	if workers <= 0 {
-		workers = runtime.NumCPU()
+		workers = runtime.GOMAXPROCS(0)
 	}
 	var jobs []imaging.Job
 	var jobOwner []int

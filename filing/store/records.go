@@ -17,6 +17,7 @@ const (
 	prefixMeta   = "m/" // m/<id>: the list row of a draft
 	prefixTrash  = "t/" // t/<id>: a deleted draft, until the undo window ends
 	prefixSecret = "s/" // s/<name>: an encrypted setting such as the backend token
+	prefixCache  = "c/" // c/<ns>/<key>: derived data the store may lose (kept check reports)
 )
 
 type badgerTxn = badger.Txn
@@ -25,35 +26,45 @@ type badgerTxn = badger.Txn
 // whose "too large" error would dump the value into the error text.
 const maxRecordSize = 4 << 20
 
-func recordKey(ns, key string) ([]byte, error) {
+func recordKey(ns, key string) ([]byte, error) { return keyIn(prefixRecord, ns, key) }
+
+func keyIn(prefix, ns, key string) ([]byte, error) {
 	if ns == "" || strings.ContainsAny(ns, "/\x00") || !utf8.ValidString(ns) || len(ns) > 64 {
 		return nil, invalid("记录命名空间 %q 无效。", "invalid record namespace %q", ns)
 	}
 	if key == "" || len(key) > 512 || !utf8.ValidString(key) {
 		return nil, invalid("记录键无效（须为 1–512 字节的 UTF-8）。", "invalid record key (must be 1–512 bytes of UTF-8)")
 	}
-	return []byte(prefixRecord + ns + "/" + key), nil
+	return []byte(prefix + ns + "/" + key), nil
 }
 
 // PutRecord stores value under (ns, key), replacing what was there. The
 // write is synced to disk when PutRecord returns.
 func (s *Store) PutRecord(ns, key string, value []byte) error {
-	k, err := recordKey(ns, key)
+	return s.put(prefixRecord, ns, key, value)
+}
+
+func (s *Store) put(prefix, ns, key string, value []byte) error {
+	k, err := keyIn(prefix, ns, key)
 	if err != nil {
 		return err
 	}
 	if len(value) > maxRecordSize {
 		return invalid("记录太大（上限 %d MB）。", "record too large (limit %d MB)", maxRecordSize>>20)
 	}
-	return s.update(func(txn *badger.Txn) error {
+	return s.write(func(txn *badger.Txn) error {
 		return txn.Set(k, append([]byte(nil), value...))
-	})
+	}, prefix != prefixCache)
 }
 
 // GetRecord returns a copy of the value under (ns, key), or an error that
 // errors.Is(err, ErrNotFound).
 func (s *Store) GetRecord(ns, key string) ([]byte, error) {
-	k, err := recordKey(ns, key)
+	return s.getIn(prefixRecord, ns, key)
+}
+
+func (s *Store) getIn(prefix, ns, key string) ([]byte, error) {
+	k, err := keyIn(prefix, ns, key)
 	if err != nil {
 		return nil, err
 	}
@@ -66,32 +77,44 @@ func (s *Store) GetRecord(ns, key string) ([]byte, error) {
 
 // DeleteRecord removes (ns, key); deleting an absent record is not an error.
 func (s *Store) DeleteRecord(ns, key string) error {
-	k, err := recordKey(ns, key)
+	return s.deleteIn(prefixRecord, ns, key)
+}
+
+func (s *Store) deleteIn(prefix, ns, key string) error {
+	k, err := keyIn(prefix, ns, key)
 	if err != nil {
 		return err
 	}
-	return s.update(func(txn *badger.Txn) error { return txn.Delete(k) })
+	return s.write(func(txn *badger.Txn) error { return txn.Delete(k) }, prefix != prefixCache)
 }
 
-// ListRecords returns every record of ns, keyed without the namespace.
-func (s *Store) ListRecords(ns string) (map[string][]byte, error) {
-	p, err := recordKey(ns, "x")
-	if err != nil {
-		return nil, err
-	}
-	prefix := p[:len(p)-1]
-	out := map[string][]byte{}
-	err = s.scan(prefix, func(k, v []byte) error {
-		out[string(k[len(prefix):])] = v
-		return nil
-	})
-	return out, err
+// Cached values are records of data derived from what the store keeps
+// (check reports of its attachments): losing them costs only the work of
+// making them again. So they are left out of snapshots, which stay small
+// and hold no extra copies of what they contain, and writing them does not
+// count as a change that calls for a snapshot. Otherwise they behave as
+// records, namespaces and limits included.
+
+// PutCached stores value under (ns, key) in the cache.
+func (s *Store) PutCached(ns, key string, value []byte) error {
+	return s.put(prefixCache, ns, key, value)
 }
 
-// RecordKeys lists the keys of ns without reading the values, which may
-// be large (kept previews).
-func (s *Store) RecordKeys(ns string) ([]string, error) {
-	p, err := recordKey(ns, "x")
+// GetCached returns a copy of the cached value, or an error that
+// errors.Is(err, ErrNotFound).
+func (s *Store) GetCached(ns, key string) ([]byte, error) {
+	return s.getIn(prefixCache, ns, key)
+}
+
+// DeleteCached removes (ns, key) from the cache.
+func (s *Store) DeleteCached(ns, key string) error {
+	return s.deleteIn(prefixCache, ns, key)
+}
+
+// CachedKeys lists the keys of ns in the cache without reading the values,
+// which may be large (kept previews).
+func (s *Store) CachedKeys(ns string) ([]string, error) {
+	p, err := keyIn(prefixCache, ns, "x")
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +134,27 @@ func (s *Store) RecordKeys(ns string) ([]string, error) {
 	return out, err
 }
 
+// ListRecords returns every record of ns, keyed without the namespace.
+func (s *Store) ListRecords(ns string) (map[string][]byte, error) {
+	p, err := recordKey(ns, "x")
+	if err != nil {
+		return nil, err
+	}
+	prefix := p[:len(p)-1]
+	out := map[string][]byte{}
+	err = s.scan(prefix, func(k, v []byte) error {
+		out[string(k[len(prefix):])] = v
+		return nil
+	})
+	return out, err
+}
+
 // update runs fn in a read-write transaction and marks the store changed.
-func (s *Store) update(fn func(txn *badger.Txn) error) error {
+func (s *Store) update(fn func(txn *badger.Txn) error) error { return s.write(fn, true) }
+
+// write runs fn in a read-write transaction; changed says whether it
+// counts as a change for the next snapshot.
+func (s *Store) write(fn func(txn *badger.Txn) error, changed bool) error {
 	if s.isClosed() {
 		return errClosed
 	}
@@ -132,7 +174,9 @@ func (s *Store) update(fn func(txn *badger.Txn) error) error {
 		}
 		return dbError(err)
 	}
-	s.markDirty()
+	if changed {
+		s.markDirty()
+	}
 	return nil
 }
 

@@ -64,7 +64,10 @@ func (s *Store) takeSnapshot() (SnapshotInfo, error) {
 
 func (s *Store) writeSnapshot() (SnapshotInfo, error) {
 	var stream bytes.Buffer
-	if _, err := s.db.Backup(&stream, 0); err != nil {
+	backup := s.db.NewStream()
+	backup.LogPrefix = "snapshot"
+	backup.ChooseKey = func(item *badger.Item) bool { return !bytes.HasPrefix(item.Key(), []byte(prefixCache)) }
+	if _, err := backup.Backup(&stream, 0); err != nil {
 		return SnapshotInfo{}, dbError(err)
 	}
 	encrypted := s.snapKey != nil

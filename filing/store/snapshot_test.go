@@ -270,3 +270,60 @@ func TestDeleteAllDataKeepsForeignFiles(t *testing.T) {
 		t.Errorf("left %v, want only the user's file", names)
 	}
 }
+
+// Cached values (derived data such as kept check reports) live beside the
+// records but are left out of snapshots, and writing only them is not a
+// change that calls for a snapshot.
+func TestCachedValuesAreLeftOutOfSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	s := openTemp(t, Options{Dir: dir})
+	if err := s.PutRecord("outbox", "sub-1", []byte("queued")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"b/2", "a/1"} {
+		if err := s.PutCached("scan-reports", k, []byte("report "+k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.dirty {
+		t.Error("writing the cache marked the store as changed")
+	}
+	if got, err := s.GetCached("scan-reports", "a/1"); err != nil || string(got) != "report a/1" {
+		t.Errorf("GetCached = %q, %v", got, err)
+	}
+	if _, err := s.GetRecord("scan-reports", "a/1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a cached value shows as a record: %v", err)
+	}
+	if keys, err := s.CachedKeys("scan-reports"); err != nil || strings.Join(keys, ",") != "a/1,b/2" {
+		t.Errorf("CachedKeys = %q, %v", keys, err)
+	}
+	if err := s.DeleteCached("scan-reports", "b/2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetCached("scan-reports", "b/2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("after DeleteCached: %v", err)
+	}
+	if err := s.PutRecord("outbox", "sub-2", []byte("queued")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil { // snapshots: sub-2 changed the store
+		t.Fatal(err)
+	}
+	snaps, err := ListSnapshots(dir)
+	if err != nil || len(snaps) != 2 {
+		t.Fatalf("snapshots: %+v, %v", snaps, err)
+	}
+	if err := RestoreSnapshot(Options{Dir: dir}, snaps[0].Name); err != nil { // newest first
+		t.Fatal(err)
+	}
+	s = openTemp(t, Options{Dir: dir})
+	if got, err := s.GetRecord("outbox", "sub-2"); err != nil || string(got) != "queued" {
+		t.Fatalf("the restored snapshot lacks a record: %q, %v", got, err)
+	}
+	if keys, _ := s.CachedKeys("scan-reports"); len(keys) != 0 {
+		t.Errorf("the snapshot carried cached values: %q", keys)
+	}
+}

@@ -31,10 +31,11 @@ func Prepare() {
 	_ = os.Setenv("LANGUAGE", "zh_CN")
 }
 
-// usable says whether the first locale variable set, in the order the C
-// library reads them, names a language.
+// usable says whether the locale of messages (LC_ALL, else LC_MESSAGES,
+// else LANG) names a language. LANGUAGE does not count on its own: the C
+// library ignores it while that locale is C, and so must we.
 func usable() bool {
-	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"} {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		v := os.Getenv(k)
 		if v == "" {
 			continue
