@@ -51,7 +51,12 @@ var programDigest = sync.OnceValue(func() string {
 	if err != nil {
 		return ""
 	}
-	f, err := os.Open(exe)
+	return fileSHA256(exe)
+})
+
+// fileSHA256 is the hex SHA-256 of the file at path, "" when it cannot be read.
+func fileSHA256(path string) string {
+	f, err := os.Open(path)
 	if err != nil {
 		return ""
 	}
@@ -61,7 +66,7 @@ var programDigest = sync.OnceValue(func() string {
 		return ""
 	}
 	return hex.EncodeToString(h.Sum(nil))
-})
+}
 
 // key is the cache key of job, hashing the file; "" when it cannot have one.
 func (c *scanReports) key(job imaging.Job) string {
@@ -71,16 +76,10 @@ func (c *scanReports) key(job imaging.Job) string {
 	if sum, ok := c.sums.Load(job.Path); ok {
 		return c.keyFor(sum.(string), job)
 	}
-	f, err := os.Open(job.Path)
-	if err != nil {
+	sum := fileSHA256(job.Path)
+	if sum == "" {
 		return ""
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return ""
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	c.sums.Store(job.Path, sum)
 	return c.keyFor(sum, job)
 }

@@ -120,15 +120,8 @@ func (s *Store) CachedKeys(ns string) ([]string, error) {
 	}
 	prefix := p[:len(p)-1]
 	var out []string
-	err = s.view(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix = prefix
-		opts.PrefetchValues = false
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-			out = append(out, string(it.Item().Key()[len(prefix):]))
-		}
+	err = s.iterate(prefix, false, func(k, _ []byte) error {
+		out = append(out, string(k[len(prefix):]))
 		return nil
 	})
 	return out, err
@@ -213,17 +206,27 @@ func (s *Store) get(k []byte) ([]byte, error) {
 
 // scan calls fn with a copy of every key and value under prefix, in key order.
 func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) error {
+	return s.iterate(prefix, true, fn)
+}
+
+// iterate calls fn with a copy of every key under prefix, in key order, and
+// of its value when values is set (nil otherwise: large values stay unread).
+func (s *Store) iterate(prefix []byte, values bool, fn func(k, v []byte) error) error {
 	return s.view(func(txn *badger.Txn) error {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = prefix
 		opts.PrefetchSize = 64
+		opts.PrefetchValues = values
 		it := txn.NewIterator(opts)
 		defer it.Close()
 		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 			item := it.Item()
-			v, err := item.ValueCopy(nil)
-			if err != nil {
-				return err
+			var v []byte
+			if values {
+				var err error
+				if v, err = item.ValueCopy(nil); err != nil {
+					return err
+				}
 			}
 			if err := fn(item.KeyCopy(nil), v); err != nil {
 				return err
