@@ -95,15 +95,7 @@ unit:
 # Every FuzzXxx of every package that has tests, each for $(FUZZTIME).
 fuzz:
 	@$(call banner,fuzz ($(FUZZTIME) each))
-	@set -e; \
-	pkgs=$$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...); \
-	for pkg in $$pkgs; do \
-	  names=$$($(GO) test -list '^Fuzz' $$pkg); \
-	  for name in $$(printf '%s\n' "$$names" | grep '^Fuzz' || true); do \
-	    echo "fuzzing $$pkg $$name for $(FUZZTIME)"; \
-	    $(GO) test $$pkg -run '^$$' -fuzz "^$${name}\$$" -fuzztime $(FUZZTIME); \
-	  done; \
-	done
+	GO='$(GO)' FUZZTIME='$(FUZZTIME)' bash scripts/fuzz.sh
 
 smoke: build
 	@$(call banner,smoke (window under Xvfb))
