@@ -167,12 +167,12 @@ func BenchmarkDocumentVsDecode(b *testing.B) {
 // cores-used is process CPU time over wall time: it shows whether the pool
 // keeps every core busy even when other jobs take some of them.
 //
-// "decode-only" is the ceiling, in the same run: the same 8 documents only
-// decoded with image/jpeg, one at a time and as many at once as the pool
-// runs. Two decodes at
-// once do not run twice as fast on this machine (the kernel's page faults
-// for each new 18 MB image and the collector share the cores), and a check
-// is mostly a decode.
+// The baselines, in the same run: "documents-full-decode" checks the same
+// documents decoded at full size, as the checks did before they decoded
+// JPEGs scaled down (imaging/internal/jpeg); "decode-only" only decodes
+// them with image/jpeg. Two full-size decodes at once do not run twice as
+// fast on this machine: each writes and reads back an 18 MB picture, and
+// the two wait on memory and on the kernel's page faults.
 func BenchmarkCheckAll8(b *testing.B) {
 	docs := benchFile(b, 8)
 	photos := make([]string, 8)
@@ -216,6 +216,11 @@ func BenchmarkCheckAll8(b *testing.B) {
 		run  func(*testing.B, int)
 	}{
 		{"documents", checkAll(docs, KindIDFront, Options{})},
+		{"documents-full-decode", func(b *testing.B, workers int) {
+			checkDetail = 0
+			defer func() { checkDetail = WorkingSide }()
+			checkAll(docs, KindIDFront, Options{})(b, workers)
+		}},
 		{"photos", checkAll(photos, KindPhoto, Options{Background: photoBlue})},
 		{"decode-only", decodeAll},
 	} {

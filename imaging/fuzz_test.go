@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"image"
 	"image/gif"
 	"testing"
 )
@@ -32,6 +33,20 @@ func FuzzOpen(f *testing.F) {
 	lim := Limits{Formats: []string{mediaJPEG, mediaPNG, mediaGIF}, MaxBytes: 1 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		w, checks, err := OpenBytes(data, KindCertificate, lim, guard)
+		// Decoded scaled down as the checks decode it (any JPEG of 32 px
+		// or more is halved at least): refused exactly when the full-size
+		// decode is, and the same picture to the checks' coordinates.
+		ws, _, errScaled := openBytes(data, KindCertificate, lim, guard, 16)
+		if (err == nil) != (errScaled == nil) {
+			t.Fatalf("full-size open: %v; scaled: %v", err, errScaled)
+		}
+		if ws != nil {
+			if ws.Width != w.Width || ws.Height != w.Height || ws.Orientation != w.Orientation {
+				t.Fatalf("scaled open %d×%d (EXIF %d), full %d×%d (EXIF %d)", ws.Width, ws.Height, ws.Orientation, w.Width, w.Height, w.Orientation)
+			}
+			CheckDocument(ws, KindCertificate)
+			ws.Original(image.Rect(0, 0, ws.Width, ws.Height), 8)
+		}
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {

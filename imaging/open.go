@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"slices"
+
+	scaledjpeg "github.com/icpfiling/icpfiling/imaging/internal/jpeg"
 )
 
 // WorkingSide is the long side of the working image every check measures.
@@ -46,7 +48,12 @@ type Working struct {
 
 	// full is the decoded original, unrotated, kept so that a check can look
 	// at a small region at full resolution (Original); nil after Release.
-	full image.Image
+	// A JPEG opened for the checks may be decoded scaled down by
+	// 1<<fullShift (decodeShift); redecode, when set, decodes it again at
+	// full size for a region that needs more detail than that.
+	full      image.Image
+	fullShift uint
+	redecode  func() (image.Image, error)
 }
 
 // ToOriginal maps a rectangle of the working image to the original's
@@ -75,14 +82,32 @@ func (w *Working) Original(r image.Rectangle, maxSide int) *image.NRGBA {
 			int(float64(r.Max.X)*s+0.5), int(float64(r.Max.Y)*s+0.5)).Intersect(w.Img.Rect)
 		return reduce(w.Img.SubImage(wr), maxSide)
 	}
+	ow, oh := w.Width, w.Height
+	if w.Orientation >= 5 {
+		ow, oh = oh, ow
+	}
+	src := unorientRect(r, w.Orientation, ow, oh)
+	if s := w.fullShift; s > 0 && w.redecode != nil {
+		long := max(src.Dx(), src.Dy())
+		if long>>s < min(maxSide, long) {
+			if full, err := w.redecode(); err == nil {
+				w.full, w.fullShift = full, 0
+			}
+			w.redecode = nil
+		}
+	}
+	if s := w.fullShift; s > 0 {
+		n := 1 << s
+		src = image.Rect(src.Min.X>>s, src.Min.Y>>s, (src.Max.X+n-1)>>s, (src.Max.Y+n-1)>>s)
+	}
 	b := w.full.Bounds()
-	src := unorientRect(r, w.Orientation, b.Dx(), b.Dy()).Add(b.Min)
+	src = src.Add(b.Min).Intersect(b)
 	return orient(reduce(subImage(w.full, src), maxSide), w.Orientation)
 }
 
 // Release drops the full-size original so that its memory can be reused
 // while the report is kept; Original then works from the working image.
-func (w *Working) Release() { w.full = nil }
+func (w *Working) Release() { w.full, w.redecode = nil, nil }
 
 // Guard caps what Open will decode. The caps are checked on the header,
 // before any pixel buffer is allocated: Go's out-of-memory is fatal, not a
@@ -142,6 +167,12 @@ func Open(path string, kind Kind, lim Limits) (*Working, []Check, error) {
 
 // OpenGuarded is Open with explicit caps.
 func OpenGuarded(path string, kind Kind, lim Limits, g Guard) (*Working, []Check, error) {
+	return openFile(path, kind, lim, g, 0)
+}
+
+// openFile opens path for the checks of kind; detail is the long side the
+// decoded original must keep at least (0: full size, as a fix needs).
+func openFile(path string, kind Kind, lim Limits, g Guard, detail int) (*Working, []Check, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -154,16 +185,29 @@ func OpenGuarded(path string, kind Kind, lim Limits, g Guard) (*Working, []Check
 	if !st.Mode().IsRegular() {
 		return nil, nil, fmt.Errorf("%s: not a regular file", path)
 	}
-	return decodeGuarded(f, st.Size(), kind, lim, g)
+	again := func() (io.ReadSeekCloser, error) { return os.Open(path) }
+	return decodeGuarded(f, st.Size(), kind, lim, g, detail, again)
 }
 
 // OpenBytes is OpenGuarded on a file already in memory (a dropped file, a
 // fuzz input).
 func OpenBytes(data []byte, kind Kind, lim Limits, g Guard) (*Working, []Check, error) {
-	return decodeGuarded(bytes.NewReader(data), int64(len(data)), kind, lim, g)
+	return openBytes(data, kind, lim, g, 0)
 }
 
-func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard) (*Working, []Check, error) {
+func openBytes(data []byte, kind Kind, lim Limits, g Guard, detail int) (*Working, []Check, error) {
+	again := func() (io.ReadSeekCloser, error) { return nopCloser{bytes.NewReader(data)}, nil }
+	return decodeGuarded(bytes.NewReader(data), int64(len(data)), kind, lim, g, detail, again)
+}
+
+type nopCloser struct{ io.ReadSeeker }
+
+func (nopCloser) Close() error { return nil }
+
+// decodeGuarded decodes r within g's caps. detail is the long side, in
+// pixels, the decoded original must keep at least; 0 keeps full size.
+// again opens the same bytes once more, for Working.Original.
+func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard, detail int, again func() (io.ReadSeekCloser, error)) (*Working, []Check, error) {
 	var checks []Check
 	refuse := func(c Check, err error) (*Working, []Check, error) {
 		c.Verdict = Fail
@@ -233,19 +277,38 @@ func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard) 
 		return nil, nil, err
 	}
 	br.Reset(r)
-	full, err := decodeFull(br, ft.media)
+	var shift uint
+	if ft.media == mediaJPEG {
+		shift = decodeShift(cfg.Width, cfg.Height, detail)
+	}
+	full, err := decodeFull(br, ft.media, shift)
 	if err != nil {
 		return refuse(msgUndecodable(ft.media, err, truncated(r, size, ft.media, err)), err)
 	}
 	b := full.Bounds()
-	if b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+	scale := 1 << shift
+	if b.Dx() != (cfg.Width+scale-1)>>shift || b.Dy() != (cfg.Height+scale-1)>>shift {
 		// A GIF frame may be smaller than its screen; never larger, or
 		// the cap above would mean nothing.
 		if int64(b.Dx())*int64(b.Dy()) > int64(cfg.Width)*int64(cfg.Height) {
 			return refuse(msgUndecodable(ft.media, errors.New("frame larger than header"), false), nil)
 		}
 	}
-	w := FromImage(full, orientation)
+	w := fromDecoded(full, orientation, shift, cfg.Width, cfg.Height)
+	if shift > 0 {
+		w.redecode = func() (image.Image, error) {
+			f, err := again()
+			if err != nil {
+				return nil, err
+			}
+			defer f.Close()
+			img, err := decodeFull(bufio.NewReaderSize(f, 32<<10), mediaJPEG, 0)
+			if err == nil && img.Bounds().Size() != image.Pt(cfg.Width, cfg.Height) {
+				err = errors.New("the file changed while it was checked")
+			}
+			return img, err
+		}
+	}
 	w.MediaType, w.Size, w.Progressive = ft.media, size, progressive
 	if orientation != 1 {
 		// The pixels are stored turned or mirrored and only a tag says how
@@ -282,27 +345,51 @@ func isGrayModel(img image.Image) bool {
 // generated test image, a pasted one), turned by EXIF orientation o (1 for
 // none). MediaType and Size stay empty.
 func FromImage(full image.Image, o int) *Working {
+	b := full.Bounds()
+	return fromDecoded(full, o, 0, b.Dx(), b.Dy())
+}
+
+// fromDecoded is FromImage of an original of width×height pixels decoded
+// scaled down by 1<<shift.
+func fromDecoded(full image.Image, o int, shift uint, width, height int) *Working {
 	if o < 1 || o > 8 {
 		o = 1
 	}
-	b := full.Bounds()
-	w := &Working{Orientation: o, full: full, gray: isGrayModel(full), Scale: 1}
-	w.Width, w.Height = b.Dx(), b.Dy()
+	w := &Working{Orientation: o, full: full, fullShift: shift, gray: isGrayModel(full), Scale: 1}
+	w.Width, w.Height = width, height
 	if o >= 5 {
 		w.Width, w.Height = w.Height, w.Width
 	}
 	small := reduce(full, WorkingSide)
-	if small.Rect.Dx() > 0 && small.Rect.Dx() < b.Dx() {
-		w.Scale = float64(b.Dx()) / float64(small.Rect.Dx())
+	if small.Rect.Dx() > 0 && small.Rect.Dx() < width {
+		w.Scale = float64(width) / float64(small.Rect.Dx())
 	}
 	w.Img = orient(small, o)
 	return w
 }
 
+// decodeShift is how many times a JPEG of width×height may be halved while
+// it is decoded when the checks need a long side of detail pixels (0: all
+// of it): as many as keep the long side at least detail. The decoder then
+// stores a 12 MP scan as a 2000×1500 picture instead of an 18 MB one,
+// which is what lets two checks share a 2-core laptop without waiting on
+// memory (imaging/internal/jpeg).
+func decodeShift(width, height, detail int) uint {
+	if detail <= 0 {
+		return 0
+	}
+	long := max(width, height)
+	var s uint
+	for s < scaledjpeg.MaxShift && (long+(2<<s)-1)>>(s+1) >= detail {
+		s++
+	}
+	return s
+}
+
 // decodeFull decodes with the one decoder of the sniffed type: never
 // image.Decode, which would also accept the TIFF and BMP decoders that
 // disintegration/imaging registers.
-func decodeFull(r io.Reader, media string) (img image.Image, err error) {
+func decodeFull(r io.Reader, media string, shift uint) (img image.Image, err error) {
 	defer func() {
 		// The standard decoders are not known to panic, but one bad file
 		// must not take a batch of hundreds down with it.
@@ -312,6 +399,9 @@ func decodeFull(r io.Reader, media string) (img image.Image, err error) {
 	}()
 	switch media {
 	case mediaJPEG:
+		if shift > 0 {
+			return scaledjpeg.DecodeScaled(r, shift)
+		}
 		return jpeg.Decode(r)
 	case mediaPNG:
 		return png.Decode(r)

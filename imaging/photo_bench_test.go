@@ -60,8 +60,10 @@ func heapPeak() (stop func() uint64) {
 	return func() uint64 { close(done); return <-res }
 }
 
+// openAndCheckPhoto opens and checks a photo as CheckFile does (the JPEG
+// decoded scaled down to what the checks need).
 func openAndCheckPhoto(b *testing.B, data []byte) []Check {
-	w, _, err := OpenBytes(data, KindPhoto, Limits{}, DefaultGuard)
+	w, _, err := openBytes(data, KindPhoto, Limits{}, DefaultGuard, checkDetail)
 	if err != nil {
 		b.Fatal(err)
 	}
