@@ -185,7 +185,18 @@ func openFile(path string, kind Kind, lim Limits, g Guard, detail int) (*Working
 	if !st.Mode().IsRegular() {
 		return nil, nil, fmt.Errorf("%s: not a regular file", path)
 	}
-	again := func() (io.ReadSeekCloser, error) { return os.Open(path) }
+	// Opened again only if it is still the file that passed the caps.
+	again := func() (io.ReadSeekCloser, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		if now, err := f.Stat(); err != nil || !os.SameFile(st, now) || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime()) {
+			f.Close()
+			return nil, errors.New("the file changed while it was checked")
+		}
+		return f, nil
+	}
 	return decodeGuarded(f, st.Size(), kind, lim, g, detail, again)
 }
 

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/icpfiling/icpfiling/imaging/testgen"
 )
@@ -177,5 +180,32 @@ func TestOriginalDecodesAgainForDetail(t *testing.T) {
 	w.Release()
 	if w.redecode != nil || w.full != nil {
 		t.Error("Release keeps the picture or the way to decode it again")
+	}
+}
+
+// TestOriginalKeepsTheHalfSizePictureOfAChangedFile: a file replaced after
+// it passed the caps is not decoded again; the region comes from the
+// picture already decoded.
+func TestOriginalKeepsTheHalfSizePictureOfAChangedFile(t *testing.T) {
+	spec := testgen.StandardPhoto()
+	spec.W, spec.H = 1800, 2400
+	path := filepath.Join(t.TempDir(), "photo.jpg")
+	if err := os.WriteFile(path, encodeJPEG(t, testgen.Photo(spec), 90), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, _, err := openFile(path, KindPhoto, Limits{}, DefaultGuard, WorkingSide)
+	if err != nil || w.fullShift != 1 {
+		t.Fatalf("open: %v, shift %d", err, w.fullShift)
+	}
+	if err := os.WriteFile(path, encodeJPEG(t, quadrants(1800, 2400), 90), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+	crop := w.Original(image.Rect(700, 900, 900, 1140), 256)
+	if w.fullShift != 1 || crop.Rect.Dx() != 100 || crop.Rect.Dy() != 120 {
+		t.Fatalf("shift %d, crop %v: decoded the changed file", w.fullShift, crop.Rect)
 	}
 }
