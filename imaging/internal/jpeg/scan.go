@@ -493,25 +493,7 @@ func (d *decoder) reconstructBlock(b *block, bx, by, compIndex int) error {
 	// icpfiling: each n×n square of the block, level-shifted and clipped as
 	// below, becomes its rounded mean.
 	if d.shift > 0 {
-		n := 1 << d.shift
-		area := int32(n * n)
-		for y := 0; y < bs; y++ {
-			for x := 0; x < bs; x++ {
-				var sum int32
-				for yy := 0; yy < n; yy++ {
-					for xx := 0; xx < n; xx++ {
-						c := b[(y*n+yy)*8+x*n+xx]
-						if c < -128 {
-							c = -128
-						} else if c > 127 {
-							c = 127
-						}
-						sum += c + 128
-					}
-				}
-				dst[y*stride+x] = uint8((sum + area/2) / area)
-			}
-		}
+		averageBlock(b, dst, stride, d.shift)
 		return nil
 	}
 	// Level shift by +128, clip to [0, 255], and write to dst.
@@ -573,6 +555,40 @@ func (d *decoder) findRST(expectedRST uint8) error {
 
 		if err := d.readFull(d.tmp[i:2]); err != nil {
 			return err
+		}
+	}
+}
+
+// averageBlock writes the (8>>shift)² rounded means of b's squares of
+// side 1<<shift, each sample level-shifted by +128 and clipped to
+// [0, 255] first as reconstructBlock does (icpfiling).
+func averageBlock(b *block, dst []byte, stride int, shift uint) {
+	if shift == 1 {
+		// The case of every 12 MP scan, kept branch-free and
+		// division-free: it is a quarter of the decode's time otherwise.
+		for y := 0; y < 4; y++ {
+			r0, r1 := b[16*y:16*y+8:16*y+8], b[16*y+8:16*y+16:16*y+16]
+			o := dst[y*stride : y*stride+4 : y*stride+4]
+			for x := 0; x < 4; x++ {
+				sum := min(max(r0[2*x], -128), 127) + min(max(r0[2*x+1], -128), 127) +
+					min(max(r1[2*x], -128), 127) + min(max(r1[2*x+1], -128), 127)
+				o[x] = uint8((sum + 4*128 + 2) >> 2)
+			}
+		}
+		return
+	}
+	n, bs := 1<<shift, 8>>shift
+	bias := int32(128<<(2*shift) + 1<<(2*shift-1))
+	for y := 0; y < bs; y++ {
+		for x := 0; x < bs; x++ {
+			var sum int32
+			for yy := 0; yy < n; yy++ {
+				row := b[(y*n+yy)*8+x*n : (y*n+yy)*8+x*n+n]
+				for _, c := range row {
+					sum += min(max(c, -128), 127)
+				}
+			}
+			dst[y*stride+x] = uint8((sum + bias) >> (2 * shift))
 		}
 	}
 }
