@@ -46,6 +46,8 @@ func FuzzOpen(f *testing.F) {
 			}
 			CheckDocument(ws, KindCertificate)
 			ws.Original(image.Rect(0, 0, ws.Width, ws.Height), 8)
+			// A region asking for every pixel: decoded again at full size.
+			ws.Original(image.Rect(1, 1, ws.Width/2+2, ws.Height/2+2), 0)
 		}
 		if err != nil {
 			var fe *FileError

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync"
 
 	scaledjpeg "github.com/icpfiling/icpfiling/imaging/internal/jpeg"
 )
@@ -51,6 +52,10 @@ type Working struct {
 	// A JPEG opened for the checks may be decoded scaled down by
 	// 1<<fullShift (decodeShift); redecode, when set, decodes it again at
 	// full size for a region that needs more detail than that.
+	// mu guards the three: Original may swap in the full-size decode
+	// while other checks of the same file run (the face search is split
+	// over goroutines).
+	mu        sync.Mutex
 	full      image.Image
 	fullShift uint
 	redecode  func() (image.Image, error)
@@ -66,12 +71,15 @@ func (w *Working) ToOriginal(r image.Rectangle) image.Rectangle {
 }
 
 // Original returns the region r of the original (coordinates after
-// orientation, as from ToOriginal) at full resolution, reduced with a box
-// filter so that its long side is at most maxSide, with the orientation
+// orientation, as from ToOriginal) reduced with a box filter so that its
+// long side is at most maxSide (≤ 0: not reduced), with the orientation
 // applied. Measures that depend on scale (blur on a face) need the detail
-// the working image has lost. After Release it falls back to the working
-// image, upscaled never.
+// the working image has lost. A file decoded scaled down is decoded again
+// at full size when the region needs it. After Release it falls back to
+// the working image, upscaled never.
 func (w *Working) Original(r image.Rectangle, maxSide int) *image.NRGBA {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	r = r.Intersect(image.Rect(0, 0, w.Width, w.Height))
 	if r.Empty() {
 		return image.NewNRGBA(image.Rect(0, 0, 0, 0))
@@ -87,27 +95,41 @@ func (w *Working) Original(r image.Rectangle, maxSide int) *image.NRGBA {
 		ow, oh = oh, ow
 	}
 	src := unorientRect(r, w.Orientation, ow, oh)
-	if s := w.fullShift; s > 0 && w.redecode != nil {
-		long := max(src.Dx(), src.Dy())
-		if long>>s < min(maxSide, long) {
-			if full, err := w.redecode(); err == nil {
-				w.full, w.fullShift = full, 0
-			}
-			w.redecode = nil
+	// The region is read from the original averaged over aligned squares
+	// of side 1<<k, k the largest that keeps its long side at least
+	// maxSide: the pixels a file decoded scaled down by 1<<k holds, so a
+	// measure on the region does not depend on how the file was opened.
+	k := uint(0)
+	if maxSide > 0 {
+		k = decodeShift(src.Dx(), src.Dy(), maxSide)
+	}
+	if w.fullShift > k && w.redecode != nil {
+		if full, err := w.redecode(); err == nil {
+			w.full, w.fullShift = full, 0
 		}
+		w.redecode = nil
 	}
-	if s := w.fullShift; s > 0 {
-		n := 1 << s
-		src = image.Rect(src.Min.X>>s, src.Min.Y>>s, (src.Max.X+n-1)>>s, (src.Max.Y+n-1)>>s)
-	}
+	s := w.fullShift
+	g := max(k, s)
+	n := 1 << g
+	src = image.Rect(src.Min.X>>g<<g, src.Min.Y>>g<<g, (src.Max.X+n-1)>>g<<g, (src.Max.Y+n-1)>>g<<g)
 	b := w.full.Bounds()
-	src = src.Add(b.Min).Intersect(b)
-	return orient(reduce(subImage(w.full, src), maxSide), w.Orientation)
+	dec := image.Rect(src.Min.X>>s, src.Min.Y>>s, src.Max.X>>s, src.Max.Y>>s).Add(b.Min).Intersect(b)
+	img := subImage(w.full, dec)
+	if f := k - min(k, s); f > 0 {
+		m := 1 << f
+		img = reduceTo(img, (dec.Dx()+m-1)>>f, (dec.Dy()+m-1)>>f)
+	}
+	return orient(reduce(img, maxSide), w.Orientation)
 }
 
 // Release drops the full-size original so that its memory can be reused
 // while the report is kept; Original then works from the working image.
-func (w *Working) Release() { w.full, w.redecode = nil, nil }
+func (w *Working) Release() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.full, w.redecode = nil, nil
+}
 
 // Guard caps what Open will decode. The caps are checked on the header,
 // before any pixel buffer is allocated: Go's out-of-memory is fatal, not a
@@ -185,17 +207,18 @@ func openFile(path string, kind Kind, lim Limits, g Guard, detail int) (*Working
 	if !st.Mode().IsRegular() {
 		return nil, nil, fmt.Errorf("%s: not a regular file", path)
 	}
-	// Opened again only if it is still the file that passed the caps.
-	again := func() (io.ReadSeekCloser, error) {
+	// Opened again only if it still looks like the file that was checked
+	// (its header must also pass the caps again: decodeGuarded).
+	again := func() (io.ReadSeekCloser, int64, error) {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if now, err := f.Stat(); err != nil || !os.SameFile(st, now) || now.Size() != st.Size() || !now.ModTime().Equal(st.ModTime()) {
 			f.Close()
-			return nil, errors.New("the file changed while it was checked")
+			return nil, 0, errChanged
 		}
-		return f, nil
+		return f, st.Size(), nil
 	}
 	return decodeGuarded(f, st.Size(), kind, lim, g, detail, again)
 }
@@ -207,23 +230,43 @@ func OpenBytes(data []byte, kind Kind, lim Limits, g Guard) (*Working, []Check, 
 }
 
 func openBytes(data []byte, kind Kind, lim Limits, g Guard, detail int) (*Working, []Check, error) {
-	again := func() (io.ReadSeekCloser, error) { return nopCloser{bytes.NewReader(data)}, nil }
+	again := func() (io.ReadSeekCloser, int64, error) {
+		return nopCloser{bytes.NewReader(data)}, int64(len(data)), nil
+	}
 	return decodeGuarded(bytes.NewReader(data), int64(len(data)), kind, lim, g, detail, again)
 }
+
+// errChanged: a file opened again for detail is no longer the one checked.
+var errChanged = errors.New("the file changed while it was checked")
 
 type nopCloser struct{ io.ReadSeeker }
 
 func (nopCloser) Close() error { return nil }
 
-// decodeGuarded decodes r within g's caps. detail is the long side, in
-// pixels, the decoded original must keep at least; 0 keeps full size.
-// again opens the same bytes once more, for Working.Original.
-func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard, detail int, again func() (io.ReadSeekCloser, error)) (*Working, []Check, error) {
+// header is what a file says of itself before any pixel is decoded.
+type header struct {
+	media       string
+	cfg         image.Config
+	orientation int
+	progressive bool
+}
+
+// same: o describes the same picture as h (a GIF's palette is not compared).
+func (h header) same(o header) bool {
+	return h.media == o.media && h.cfg.Width == o.cfg.Width && h.cfg.Height == o.cfg.Height &&
+		h.orientation == o.orientation && h.progressive == o.progressive
+}
+
+// readHeader reads r's header and applies g's caps to it, before any pixel
+// buffer exists. checks are the checks of the file itself (format, size on
+// disk); a file that must not be decoded gives a *FileError whose failing
+// check is also the last of checks.
+func readHeader(r io.ReadSeeker, size int64, lim Limits, g Guard) (header, []Check, error) {
 	var checks []Check
-	refuse := func(c Check, err error) (*Working, []Check, error) {
+	refuse := func(c Check, err error) (header, []Check, error) {
 		c.Verdict = Fail
 		checks = append(checks, c)
-		return nil, checks, &FileError{Check: c, Err: err}
+		return header{}, checks, &FileError{Check: c, Err: err}
 	}
 	if size == 0 {
 		return refuse(msgEmpty(), nil)
@@ -234,7 +277,7 @@ func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard, 
 	var head [64]byte
 	n, err := io.ReadFull(r, head[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, nil, err
+		return header{}, nil, err
 	}
 	ft := sniff(head[:n])
 	if ft.media == "" {
@@ -246,34 +289,33 @@ func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard, 
 	// its content is checked, and the to_jpeg fix can convert it.
 
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return nil, nil, err
+		return header{}, nil, err
 	}
 	br := bufio.NewReaderSize(r, 32<<10)
-	var cfg image.Config
+	h := header{media: ft.media, orientation: 1}
 	switch ft.media {
 	case mediaJPEG:
-		cfg, err = jpeg.DecodeConfig(br)
+		h.cfg, err = jpeg.DecodeConfig(br)
 	case mediaPNG:
-		cfg, err = png.DecodeConfig(br)
+		h.cfg, err = png.DecodeConfig(br)
 	case mediaGIF:
-		cfg, err = gif.DecodeConfig(br)
+		h.cfg, err = gif.DecodeConfig(br)
 	}
 	if err != nil {
 		return refuse(msgUndecodable(ft.media, err, truncated(r, size, ft.media, err)), err)
 	}
-	orientation, progressive := 1, false
 	if ft.media == mediaJPEG {
 		if _, err := r.Seek(0, io.SeekStart); err != nil {
-			return nil, nil, err
+			return header{}, nil, err
 		}
-		orientation, progressive = scanJPEG(bufio.NewReaderSize(r, 4<<10))
+		h.orientation, h.progressive = scanJPEG(bufio.NewReaderSize(r, 4<<10))
 	}
-	if c, ok := pixelCap(cfg, progressive, g); !ok {
+	if c, ok := pixelCap(h.cfg, h.progressive, g); !ok {
 		return refuse(c, nil)
 	}
 	if ft.media == mediaJPEG && g.MaxScans > 0 {
 		if _, err := r.Seek(0, io.SeekStart); err != nil {
-			return nil, nil, err
+			return header{}, nil, err
 		}
 		br.Reset(r)
 		if n := countScans(br); n > g.MaxScans {
@@ -283,44 +325,76 @@ func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard, 
 				EN: "this JPG is built abnormally (too many scans) and is not decoded, for safety: open it in an image editor and save it as a standard JPG"}, nil)
 		}
 	}
+	return h, checks, nil
+}
 
+// decodeGuarded decodes r within g's caps. detail is the long side, in
+// pixels, the decoded original must keep at least; 0 keeps full size.
+// again opens the same bytes once more, for Working.Original.
+func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard, detail int, again func() (io.ReadSeekCloser, int64, error)) (*Working, []Check, error) {
+	h, checks, err := readHeader(r, size, lim, g)
+	if err != nil {
+		if _, ok := err.(*FileError); ok {
+			return nil, checks, err
+		}
+		return nil, nil, err
+	}
+	refuse := func(c Check, err error) (*Working, []Check, error) {
+		c.Verdict = Fail
+		checks = append(checks, c)
+		return nil, checks, &FileError{Check: c, Err: err}
+	}
+	cfg, orientation := h.cfg, h.orientation
 	if _, err := r.Seek(0, io.SeekStart); err != nil {
 		return nil, nil, err
 	}
-	br.Reset(r)
+	br := bufio.NewReaderSize(r, 32<<10)
 	var shift uint
-	if ft.media == mediaJPEG {
+	if h.media == mediaJPEG {
 		shift = decodeShift(cfg.Width, cfg.Height, detail)
 	}
-	full, err := decodeFull(br, ft.media, shift)
+	full, err := decodeFull(br, h.media, shift)
 	if err != nil {
-		return refuse(msgUndecodable(ft.media, err, truncated(r, size, ft.media, err)), err)
+		return refuse(msgUndecodable(h.media, err, truncated(r, size, h.media, err)), err)
 	}
 	b := full.Bounds()
-	scale := 1 << shift
-	if b.Dx() != (cfg.Width+scale-1)>>shift || b.Dy() != (cfg.Height+scale-1)>>shift {
+	width, height := b.Dx(), b.Dy()
+	if shift > 0 {
+		scale := 1 << shift
+		if width != (cfg.Width+scale-1)>>shift || height != (cfg.Height+scale-1)>>shift {
+			return refuse(msgUndecodable(h.media, errors.New("decoded size differs from the header"), false), nil)
+		}
+		width, height = cfg.Width, cfg.Height
+	} else if width != cfg.Width || height != cfg.Height {
 		// A GIF frame may be smaller than its screen; never larger, or
 		// the cap above would mean nothing.
-		if int64(b.Dx())*int64(b.Dy()) > int64(cfg.Width)*int64(cfg.Height) {
-			return refuse(msgUndecodable(ft.media, errors.New("frame larger than header"), false), nil)
+		if int64(width)*int64(height) > int64(cfg.Width)*int64(cfg.Height) {
+			return refuse(msgUndecodable(h.media, errors.New("frame larger than header"), false), nil)
 		}
 	}
-	w := fromDecoded(full, orientation, shift, cfg.Width, cfg.Height)
+	w := fromDecoded(full, orientation, shift, width, height)
 	if shift > 0 {
 		w.redecode = func() (image.Image, error) {
-			f, err := again()
+			f, size, err := again()
 			if err != nil {
 				return nil, err
 			}
 			defer f.Close()
+			// The same caps as the first time, on whatever is there now.
+			if now, _, err := readHeader(f, size, lim, g); err != nil || !now.same(h) {
+				return nil, errChanged
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, err
+			}
 			img, err := decodeFull(bufio.NewReaderSize(f, 32<<10), mediaJPEG, 0)
 			if err == nil && img.Bounds().Size() != image.Pt(cfg.Width, cfg.Height) {
-				err = errors.New("the file changed while it was checked")
+				err = errChanged
 			}
 			return img, err
 		}
 	}
-	w.MediaType, w.Size, w.Progressive = ft.media, size, progressive
+	w.MediaType, w.Size, w.Progressive = h.media, size, h.progressive
 	if orientation != 1 {
 		// The pixels are stored turned or mirrored and only a tag says how
 		// to show them; a reviewer's viewer that ignores EXIF sees them

@@ -17,8 +17,14 @@ import (
 // YCbCr→NRGBA conversion (imaging.md §2.2, §4.4).
 func reduce(img image.Image, maxSide int) *image.NRGBA {
 	b := img.Bounds()
+	ow, oh := fitSide(b.Dx(), b.Dy(), maxSide)
+	return reduceTo(img, ow, oh)
+}
+
+// reduceTo box-filters img onto ow×oh pixels, no larger than img.
+func reduceTo(img image.Image, ow, oh int) *image.NRGBA {
+	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	ow, oh := fitSide(w, h, maxSide)
 	switch src := img.(type) {
 	case *image.YCbCr:
 		return reduceYCbCr(src, ow, oh)

@@ -241,5 +241,9 @@ func FuzzDecodeScaled(f *testing.F) {
 		if r := image.Rect(0, 0, (wb.Dx()+n-1)/n, (wb.Dy()+n-1)/n); got.Bounds() != r {
 			t.Fatalf("shift %d: bounds %v, want %v", shift, got.Bounds(), r)
 		}
+		switch got.(type) {
+		case *image.Gray, *image.YCbCr:
+			compareBoxed(t, "fuzz input", shift, got, want)
+		}
 	})
 }
