@@ -316,3 +316,27 @@ func TestGIFFrameSmallerThanItsScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestOriginalFromSeveralGoroutines: checks of one file may ask for
+// regions at once while one of them swaps in the full-size decode; all
+// get the same pixels (run with -race to see the swap is guarded).
+func TestOriginalFromSeveralGoroutines(t *testing.T) {
+	spec := testgen.StandardPhoto()
+	spec.W, spec.H = 1800, 2400
+	w, _, err := openBytes(encodeJPEG(t, testgen.Photo(spec), 90), KindPhoto, Limits{}, DefaultGuard, WorkingSide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	region := image.Rect(700, 900, 900, 1140)
+	got := make([]*image.NRGBA, 4)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i] = w.Original(region, 256) })
+	}
+	wg.Wait()
+	for i, g := range got[1:] {
+		if d := meanDiff(t, g, got[0]); d.worst != 0 {
+			t.Errorf("goroutine %d got other pixels: %+v", i+1, d)
+		}
+	}
+}
