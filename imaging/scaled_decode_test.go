@@ -19,8 +19,8 @@ import (
 	"github.com/icpfiling/icpfiling/imaging/testgen"
 )
 
-// scaledCase is one generated case made large enough (long side 2100)
-// that the checks decode it at half size.
+// scaledCase is one generated case made large enough (long side 2100 or
+// 3200) that the checks decode it at half size.
 type scaledCase struct {
 	name string
 	kind Kind
