@@ -334,10 +334,7 @@ func readHeader(r io.ReadSeeker, size int64, lim Limits, g Guard) (header, []Che
 func decodeGuarded(r io.ReadSeeker, size int64, kind Kind, lim Limits, g Guard, detail int, again func() (io.ReadSeekCloser, int64, error)) (*Working, []Check, error) {
 	h, checks, err := readHeader(r, size, lim, g)
 	if err != nil {
-		if _, ok := err.(*FileError); ok {
-			return nil, checks, err
-		}
-		return nil, nil, err
+		return nil, checks, err // checks is nil unless err is a *FileError
 	}
 	refuse := func(c Check, err error) (*Working, []Check, error) {
 		c.Verdict = Fail
@@ -455,7 +452,8 @@ func fromDecoded(full image.Image, o int, shift uint, width, height int) *Workin
 
 // decodeShift is how many times a JPEG of width×height may be halved while
 // it is decoded when the checks need a long side of detail pixels (0: all
-// of it): as many as keep the long side at least detail. The decoder then
+// of it): as many as keep the long side at least detail. Original uses it
+// the same way for a region. The decoder then
 // stores a 12 MP scan as a 2000×1500 picture instead of an 18 MB one,
 // which is what lets two checks share a 2-core laptop without waiting on
 // memory (imaging/internal/jpeg).

@@ -7,8 +7,11 @@
 // one change: DecodeScaled writes every 8×8 block as its (8>>shift)²
 // block averages, so a 12 MP photo lands in memory as a 3 MP picture
 // instead of an 18 MB one. Every marker, table and bound is checked
-// exactly as upstream does; scan.go's makeImg and reconstructBlock are
-// the only functions changed ("icpfiling:" marks the lines).
+// exactly as upstream does. Changed: scan.go's makeImg and
+// reconstructBlock ("icpfiling:" marks the lines) and the new
+// averageBlock; reader.go has DecodeScaled instead of Decode, no
+// DecodeConfig and no format registration, and applyBlack calls draw.Draw
+// (the same fast path) where upstream calls its internal imageutil.
 //
 // Why: the checks look at a 1024-px working image, and on a 2-core laptop
 // two full-size decodes at once spend their time waiting on memory (two
