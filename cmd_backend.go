@@ -36,7 +36,7 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	token := fs.String("token", "", "bearer token clients must send (visible in the process list: prefer --token-file)")
 	tokenFile := fs.String("token-file", "", "file holding the bearer token")
 	public := fs.Bool("public", false, "allow a non-loopback --addr (put TLS in front of it)")
-	speed := fs.Float64("speed", 1, "review clock speed: 1 is real time, 86400 makes a day pass per second")
+	speed := fs.Float64("speed", 1, "review clock speed: 1 is real time, 86400 makes a review day pass per second (dates, such as the domain's expiry, are still checked on today's real date)")
 	var reject stringList
 	fs.Var(&reject, "reject", "reject every filing at 管局审核 with this reason (repeatable), to try the rejection flow")
 	maxBody := fs.Int64("max-body", 64<<20, "largest submission accepted, in bytes")
@@ -91,9 +91,9 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		Logf: func(format string, a ...any) {
 			fmt.Fprintf(stderr, "%s %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, a...))
 		}}
-	if *speed != 1 {
-		opt.Clock = backend.SpeedClock(time.Now(), *speed)
-	}
+	// The speed moves only the review timeline; receipt times and the date
+	// rules checked on every incoming filing stay on the real clock.
+	opt.Speed = *speed
 	if len(reject) > 0 {
 		opt.Decide = backend.RejectAtBureau(reject...)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/batch"
+	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/filing/submit"
 	"github.com/icpfiling/icpfiling/imaging"
@@ -26,7 +27,7 @@ const batchUsage = `usage: icpfiling batch template --out FILE.xlsx|FILE.csv
        icpfiling batch list [--json]
        icpfiling batch check  [--batch ID|NAME] [--images] [--workers N] [--as-of YYYY-MM-DD] [--json]
        icpfiling batch report --out FILE.xlsx|FILE.csv [--batch ID|NAME] [--images] [--as-of YYYY-MM-DD]
-       icpfiling batch submit [--batch ID|NAME] [--retry-failed] [--wait 2m] [--backend URL] [--token-file F]
+       icpfiling batch submit [--batch ID|NAME] [--retry-failed] [--accept-warnings] [--wait 2m] [--backend URL] [--token-file F]
 common flags: --data-dir DIR  --passphrase-file FILE  --lang zh|en
 --batch defaults to the newest batch.
 exit status: 0 nothing blocks, 1 something blocks (bad rows, blocking findings, failed submissions), 2 bad input`
@@ -43,6 +44,7 @@ type batchFlags struct {
 	submitFlags
 	out, scans, name, ref, asOf string
 	images, retryFailed, asJSON bool
+	acceptWarnings              bool
 	workers                     int
 	wait                        time.Duration
 }
@@ -66,6 +68,7 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&f.images, "images", false, "check, report: also check every scan and photo (uses all cores)")
 	fs.IntVar(&f.workers, "workers", 0, "check, report: parallel workers (default: one per core)")
 	fs.BoolVar(&f.retryFailed, "retry-failed", false, "submit: only the rows that failed (blocked, refused, held, cancelled)")
+	fs.BoolVar(&f.acceptWarnings, "accept-warnings", false, "submit: acknowledge every warning of the scans and photos (kept in each draft) and submit anyway")
 	fs.DurationVar(&f.wait, "wait", 0, "submit: keep sending for this long before printing the status (0: only queue)")
 	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
 	fs.Usage = func() {
@@ -225,19 +228,19 @@ func (f *batchFlags) findBatch(st *store.Store, stderr io.Writer) *batch.Batch {
 func batchImageJobs(st *store.Store, pack *filing.Pack, day filing.Date) func(int, *filing.Application) []imaging.Job {
 	return func(_ int, app *filing.Application) []imaging.Job {
 		var jobs []imaging.Job
-		background := photoBackground(pack, app.Province, day)
+		background := scans.Background(pack, app.Province, day)
 		add := func(a *filing.Attachment, kind imaging.Kind) {
 			if a == nil || !strings.HasPrefix(a.MediaType, "image/") {
 				return
 			}
-			opts, err := imageOptions(pack, kind, background, day)
+			opts, err := scans.Options(pack, kind, background, day)
 			if err != nil {
 				return
 			}
 			jobs = append(jobs, imaging.Job{Path: st.AttachmentPath(a.SHA256), Kind: kind, Options: opts})
 		}
 		for _, d := range app.Documents {
-			add(d.Attachment, scanKind(d.Slot, app.Subject.CertificateType))
+			add(d.Attachment, scans.KindOf(d.Slot, app.Subject.CertificateType))
 		}
 		add(app.Photo.Attachment, imaging.KindPhoto)
 		return jobs
@@ -369,8 +372,8 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 	if b == nil {
 		return exitUnreadable
 	}
-	ob := submit.NewOutbox(st, submit.Options{Client: client})
-	rows, err := batch.SubmitAll(st, ob, b, f.retryFailed)
+	ob := submit.NewOutbox(st, submit.Options{Client: client, Scans: scanChecker(st, nil)})
+	rows, err := batch.Submit(st, ob, b, batch.SubmitOptions{OnlyFailed: f.retryFailed, AcceptWarnings: f.acceptWarnings})
 	if err != nil {
 		fmt.Fprintln(stderr, message(err, f.lang))
 		return exitUnreadable
@@ -414,6 +417,9 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 	}
 	for _, r := range rows {
 		fmt.Fprintf(stdout, "%s  %-10s  %s\n", r.Key, batch.StateLabel(r.State, f.lang), r.Message(f.lang))
+		if r.State == batch.StateBlocked {
+			writeReasons(stdout, r.Findings, "", "    ", f.lang)
+		}
 	}
 	parts := []string{}
 	for st, n := range sum.ByState {

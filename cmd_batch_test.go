@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"image"
-	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,14 +43,19 @@ func batchCSV(t *testing.T, rows ...map[string]string) string {
 	return path
 }
 
-func writeBatchScans(t *testing.T, dir, key string) {
+// writeBatchScans writes the scans and photo of filing key into dir, as
+// batch import finds them: passing pictures (slotPictures), but for the
+// slots picks names (slot → a name of testPictures).
+func writeBatchScans(t *testing.T, dir, key string, picks ...string) {
 	t.Helper()
-	for i, slot := range []string{"subject_certificate", "subject_owner_id", "website_owner_id", "verification_form", "photo"} {
-		img := image.NewGray(image.Rect(0, 0, 8, 8))
-		img.Pix[0] = byte(i)
-		var b bytes.Buffer
-		_ = jpeg.Encode(&b, img, nil)
-		if err := os.WriteFile(filepath.Join(dir, key+"_"+slot+".jpg"), b.Bytes(), 0o644); err != nil {
+	for _, slot := range []string{"subject_certificate", "subject_owner_id", "website_owner_id", "verification_form", "photo"} {
+		pic := slotPictures[slot]
+		for i := 0; i+1 < len(picks); i += 2 {
+			if picks[i] == slot {
+				pic = picks[i+1]
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, key+"_"+slot+".jpg"), testPictures()[pic], 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/imaging"
 )
 
@@ -25,54 +26,6 @@ const (
 	exitImageFails = 1 // at least one file failed
 	exitImageInput = 2 // a file could not be read, or the options were wrong
 )
-
-// imageKinds are the values of --kind, with the rule pack's upload slot
-// each is checked against (a slot without its own rule gets the pack's
-// default, "*") and its name.
-var imageKinds = []struct {
-	kind   imaging.Kind
-	slot   string
-	zh, en string
-}{
-	{imaging.KindIDFront, "website_owner_id", "身份证人像面", "ID card, portrait side"},
-	{imaging.KindIDBack, "website_owner_id", "身份证国徽面", "ID card, emblem side"},
-	{imaging.KindBusinessLicence, "subject_certificate", "营业执照", "business licence"},
-	{imaging.KindCertificate, "subject_certificate", "其他单位证件", "other unit certificate"},
-	{imaging.KindVerificationForm, "verification_form", "核验单", "verification form"},
-	{imaging.KindDomainCertificate, "domain_certificate", "域名证书", "domain certificate"},
-	{imaging.KindAuthorisationLetter, "authorisation_letter", "授权书", "authorisation letter"},
-	{imaging.KindPhoto, "photo", "网站负责人幕布照片", "website owner's backdrop photo"},
-}
-
-// imageOptions builds the checks' options for a kind from the rule pack.
-func imageOptions(pack *filing.Pack, kind imaging.Kind, background string, day filing.Date) (imaging.Options, error) {
-	slot := ""
-	for _, k := range imageKinds {
-		if k.kind == kind {
-			slot = k.slot
-		}
-	}
-	if slot == "" {
-		return imaging.Options{}, fmt.Errorf("unknown kind %q", kind)
-	}
-	var opts imaging.Options
-	if u := pack.UploadFor(slot, day); u != nil {
-		opts.Limits = imaging.Limits{RuleID: u.ID, Formats: u.Formats, Discouraged: u.Discouraged, MaxBytes: u.MaxBytes, MinBytes: u.MinBytes}
-	}
-	if kind == imaging.KindPhoto {
-		b := pack.BackgroundFor(background, day)
-		if b == nil {
-			return opts, fmt.Errorf("the rule pack has no photo background for method %q", background)
-		}
-		var rgb [3]uint8
-		if _, err := fmt.Sscanf(b.RGB, "#%02x%02x%02x", &rgb[0], &rgb[1], &rgb[2]); err != nil {
-			return opts, fmt.Errorf("photo background %s: bad colour %q", b.ID, b.RGB)
-		}
-		opts.Background = imaging.Background{RuleID: b.ID, RGB: rgb, HueMin: b.HueMin, HueMax: b.HueMax,
-			SatMin: b.SatMin, SatMax: b.SatMax, ValMin: b.ValMin}
-	}
-	return opts, nil
-}
 
 func cmdCheckImage(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("icpfiling check-image", flag.ContinueOnError)
@@ -88,8 +41,8 @@ func cmdCheckImage(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Checks document scans and the backdrop photo before upload; exit 0 when every file passes, warns or is")
 		fmt.Fprintln(stderr, "doubtful, 1 when any fails, 2 when a file cannot be read or an option is wrong.")
 		fmt.Fprintln(stderr, "KIND is one of:")
-		for _, k := range imageKinds {
-			fmt.Fprintf(stderr, "  %-22s %s / %s\n", k.kind, k.zh, k.en)
+		for _, k := range scans.Kinds {
+			fmt.Fprintf(stderr, "  %-22s %s / %s\n", k.Kind, k.ZH, k.EN)
 		}
 		fs.PrintDefaults()
 	}
@@ -102,7 +55,7 @@ func cmdCheckImage(args []string, stdout, stderr io.Writer) int {
 		return exitImageInput
 	}
 	day := filing.DateOf(time.Now())
-	opts, err := imageOptions(filing.DefaultPack(), imaging.Kind(*kind), *background, day)
+	opts, err := scans.Options(filing.DefaultPack(), imaging.Kind(*kind), *background, day)
 	if err != nil {
 		fmt.Fprintln(stderr, "--kind/--background:", err)
 		fs.Usage()

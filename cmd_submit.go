@@ -112,8 +112,9 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	draft := fs.String("draft", "", "submit this saved draft")
 	bundlePass := fs.String("bundle-passphrase-file", "", "file holding the passphrase of a .icpf bundle's sealed passwords")
 	asJSON := fs.Bool("json", false, "print the outcome as JSON")
+	acceptWarnings := fs.Bool("accept-warnings", false, "acknowledge every warning of the scans and the photo (kept with a draft) and submit anyway")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling submit FILE.icpf|FILE.json|--draft ID [--backend URL] [--token-file F] [--ca-file F] [--proxy URL] [--data DIR] [--passphrase-file F] [--bundle-passphrase-file F] [--json] [--lang zh|en]")
+		fmt.Fprintln(stderr, "usage: icpfiling submit FILE.icpf|FILE.json|--draft ID [--accept-warnings] [--backend URL] [--token-file F] [--ca-file F] [--proxy URL] [--data DIR] [--passphrase-file F] [--bundle-passphrase-file F] [--json] [--lang zh|en]")
 		fs.PrintDefaults()
 	}
 	files, code, ok := parseArgs(fs, args, &f.lang, stderr)
@@ -135,7 +136,10 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitUnreadable
 	}
 
+	// apps are the filings to submit; drafts says which are kept on this
+	// machine as drafts, which keep their acknowledged warnings.
 	var apps []*filing.Application
+	var drafts []bool
 	switch {
 	case *draft != "":
 		app, _, err := st.LoadDraft(*draft)
@@ -143,7 +147,7 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprintln(stderr, message(err, f.lang))
 			return exitUnreadable
 		}
-		apps = append(apps, app)
+		apps, drafts = append(apps, app), append(drafts, true)
 	case strings.HasSuffix(strings.ToLower(files[0]), bundle.Ext):
 		opts := bundle.ImportOptions{}
 		if *bundlePass != "" {
@@ -172,7 +176,7 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			}
 			// The bundle's passwords reach the draft only when the store can
 			// keep them (--passphrase-file); otherwise Validate names them missing.
-			apps = append(apps, app)
+			apps, drafts = append(apps, app), append(drafts, true)
 		}
 	default:
 		data, err := os.ReadFile(files[0])
@@ -185,12 +189,15 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprintf(stderr, "%s: %s\n", files[0], message(err, f.lang))
 			return exitUnreadable
 		}
-		apps = append(apps, app)
+		// Not a draft: its acknowledgements last for this submission.
+		// Given with the MIIT password, it also completes a submission
+		// of the same filing held for that password (Outbox.Submit).
+		apps, drafts = append(apps, app), append(drafts, false)
 	}
 
 	var mu sync.Mutex
 	lastShown := map[string]int64{}
-	o := submit.NewOutbox(st, submit.Options{Client: client,
+	o := submit.NewOutbox(st, submit.Options{Client: client, Scans: scanChecker(st, nil),
 		OnProgress: func(id string, p submit.Progress) {
 			if p.Total == 0 {
 				return
@@ -203,14 +210,40 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 				fmt.Fprintf(stderr, "%s  %3d%%  %s / %s\n", id, pct, mib(p.Sent), mib(p.Total))
 			}
 		}})
+	// The readiness gate, for every filing before any is queued: a
+	// bundle goes whole or not at all, and nothing refused is sent.
+	var refused []refusal
+	for i, app := range apps {
+		r, err := gate(st, o, app, drafts[i], *acceptWarnings, time.Now())
+		if err != nil {
+			fmt.Fprintln(stderr, message(err, f.lang))
+			return exitUnreadable
+		}
+		if !r.Sendable() {
+			refused = append(refused, newRefusal(app.ID, r))
+		}
+	}
+	if len(refused) > 0 {
+		if *asJSON {
+			writeRefusalsJSON(stdout, refused)
+		}
+		for _, rf := range refused {
+			writeReasons(stderr, rf.Findings, rf.Message(f.lang), "", f.lang)
+		}
+		return exitBlocked
+	}
 	var subs []submit.Submission
 	for _, app := range apps {
 		s, err := o.Submit(app)
 		if err != nil {
 			var be *submit.BlockedError
 			if errors.As(err, &be) {
-				writeFindingsText(stderr, be.Findings, f.lang)
-				fmt.Fprintln(stderr, be.Message(f.lang))
+				// Changed between the gate and now (a file replaced).
+				rf := newRefusal(app.ID, be.Readiness)
+				if *asJSON {
+					writeRefusalsJSON(stdout, []refusal{rf})
+				}
+				writeReasons(stderr, rf.Findings, rf.Message(f.lang), "", f.lang)
 				return exitBlocked
 			}
 			fmt.Fprintln(stderr, message(err, f.lang))
@@ -234,6 +267,93 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		results[i], _ = o.Get(results[i].ID)
 	}
 	return printSubmissions(stdout, stderr, results, *asJSON, f.lang, ctx.Err() != nil)
+}
+
+// gate is the readiness gate for app as the outbox applies it. With
+// accept, every scan warning it lists to confirm is acknowledged first, as
+// of now, and a draft is saved so that the acknowledgement stays with it.
+func gate(st *store.Store, o *submit.Outbox, app *filing.Application, isDraft, accept bool, now time.Time) (filing.Readiness, error) {
+	r := o.Assess(app)
+	if !accept || len(r.ToConfirm) == 0 {
+		return r, nil
+	}
+	for _, fd := range r.ToConfirm {
+		app.Acknowledge(fd, true, now)
+	}
+	if isDraft {
+		if _, err := st.SaveDraft(app); err != nil {
+			return r, err
+		}
+	}
+	return o.Assess(app), nil
+}
+
+// refusal is one filing the readiness gate refused, as --json prints it:
+// the counts of each kind of reason and the reasons, each with its rule id.
+type refusal struct {
+	DraftID   string           `json:"draft_id,omitempty"`
+	Blocking  int              `json:"blocking"`
+	ToConfirm int              `json:"to_confirm"`
+	Checking  int              `json:"checking"`
+	ZH        string           `json:"zh"`
+	EN        string           `json:"en"`
+	Findings  []filing.Finding `json:"findings"`
+}
+
+// Message is the refusal's summary in "zh" or "en".
+func (r refusal) Message(lang string) string { return pick(lang, r.ZH, r.EN) }
+
+func newRefusal(draftID string, r filing.Readiness) refusal {
+	be := &submit.BlockedError{Findings: r.Reasons(), Readiness: r}
+	return refusal{DraftID: draftID, Blocking: len(r.Blocking), ToConfirm: len(r.ToConfirm), Checking: len(r.Checking),
+		ZH: be.Message("zh"), EN: be.Message("en"), Findings: be.Findings}
+}
+
+// writeRefusalsJSON prints the refused filings of one run, with the
+// totals, as one JSON object.
+func writeRefusalsJSON(w io.Writer, refused []refusal) {
+	out := struct {
+		Submitted bool      `json:"submitted"`
+		Blocking  int       `json:"blocking"`
+		ToConfirm int       `json:"to_confirm"`
+		Checking  int       `json:"checking"`
+		Refused   []refusal `json:"refused"`
+	}{Refused: refused}
+	for _, rf := range refused {
+		out.Blocking += rf.Blocking
+		out.ToConfirm += rf.ToConfirm
+		out.Checking += rf.Checking
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(out)
+}
+
+// writeReasons prints why the gate refuses a filing, one reason a line
+// (its kind, rule id, field and message), then summary when there is one,
+// then what to do about warnings. reasons are filing.Readiness.Reasons:
+// a warning among them is one to confirm, "scan.pending" a file not
+// checked yet, anything else a blocker.
+func writeReasons(w io.Writer, reasons []filing.Finding, summary, indent, lng string) {
+	warned := false
+	for _, fd := range reasons {
+		kind := pick(lng, "阻断", "blocking")
+		switch {
+		case fd.Severity == filing.Warn:
+			kind, warned = pick(lng, "待确认", "to confirm"), true
+		case fd.Rule == "scan.pending":
+			kind = pick(lng, "检查中", "checking")
+		}
+		fmt.Fprintf(w, "%s[%s] %s · %s: %s\n", indent, kind, fd.Rule, fd.Field, fd.Message(lng))
+	}
+	if summary != "" {
+		fmt.Fprintln(w, indent+summary)
+	}
+	if warned {
+		fmt.Fprintln(w, indent+pick(lng, "核对上述警告后如仍要提交，请加 --accept-warnings（草稿会记下这次确认）。",
+			"if you have looked at these warnings and still want to submit, add --accept-warnings (a draft keeps the acknowledgement)."))
+	}
 }
 
 // waitSettled polls the record until its first round is over (bounded by
@@ -362,9 +482,17 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 		_ = enc.Encode(s)
 		return exitClean
 	}
-	fmt.Fprintf(stdout, "%s  %s\n", s.ID, s.State.Label(f.lang))
+	label := s.State.Label(f.lang)
+	if s.State == submit.Accepted && s.Status != "" {
+		// Under review: say which stage, as the backend last said.
+		label += pick(f.lang, "（"+s.Status.Label(f.lang)+"）", " ("+s.Status.Label(f.lang)+")")
+	}
+	fmt.Fprintf(stdout, "%s  %s\n", s.ID, label)
 	if s.RemoteID != "" {
 		fmt.Fprintf(stdout, "%s %s  %s\n", pick(f.lang, "后台编号", "backend id"), s.RemoteID, s.Backend)
+	}
+	if !s.CheckedAt.IsZero() {
+		fmt.Fprintf(stdout, "%s %s\n", pick(f.lang, "上次向后台查询：", "last checked with the backend:"), s.CheckedAt.Local().Format("2006-01-02 15:04:05"))
 	}
 	if s.Error != nil {
 		fmt.Fprintf(stdout, "%s\n", s.Error.Message(f.lang))

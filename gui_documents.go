@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/gui"
 	"github.com/icpfiling/icpfiling/imaging"
@@ -40,31 +41,6 @@ func (d *documentsAdapter) turn() (done func()) {
 	return func() { <-d.checking }
 }
 
-// slotKinds says which image checks a document slot gets; slots not named
-// here are unit certificates of some kind.
-var slotKinds = map[string]imaging.Kind{
-	"subject_owner_id":     imaging.KindIDFront,
-	"website_owner_id":     imaging.KindIDFront,
-	"verification_form":    imaging.KindVerificationForm,
-	"domain_certificate":   imaging.KindDomainCertificate,
-	"authorisation_letter": imaging.KindAuthorisationLetter,
-	"photo":                imaging.KindPhoto,
-}
-
-// scanKind is what a filing's file in slot is checked as, the same in the
-// wizard and in a batch. The subject's certificate is checked as a
-// business licence only when it is one: other unit certificates come in
-// other sizes.
-func scanKind(slot, certificateType string) imaging.Kind {
-	if slot == "subject_certificate" && certificateType == "business_licence" {
-		return imaging.KindBusinessLicence
-	}
-	if k, ok := slotKinds[slot]; ok {
-		return k
-	}
-	return imaging.KindCertificate
-}
-
 func (d *documentsAdapter) Keep(path string) (filing.Attachment, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -79,20 +55,10 @@ func (d *documentsAdapter) Keep(path string) (filing.Attachment, error) {
 	return d.st.PutAttachment(f, filepath.Base(path), http.DetectContentType(head[:n]))
 }
 
-// photoBackground is the photo method a photo is checked by in province:
-// Shanghai's own app takes its photo itself, so a photo kept for it is
-// checked as a backdrop photo, as where no method is known.
-func photoBackground(pack *filing.Pack, province string, day filing.Date) string {
-	if m, _ := pack.PhotoMethodFor(province, day); m != nil && m.Method != "shanghai_app" {
-		return m.Method
-	}
-	return "backdrop"
-}
-
 func (d *documentsAdapter) options(s gui.Scan) (imaging.Kind, imaging.Options, error) {
 	day := filing.DateOf(time.Now())
-	kind := scanKind(s.Slot, s.CertificateType)
-	opts, err := imageOptions(d.pack, kind, photoBackground(d.pack, s.Province, day), day)
+	kind := scans.KindOf(s.Slot, s.CertificateType)
+	opts, err := scans.Options(d.pack, kind, scans.Background(d.pack, s.Province, day), day)
 	opts.Preview = true
 	return kind, opts, err
 }

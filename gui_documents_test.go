@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/gui"
 	"github.com/icpfiling/icpfiling/imaging"
@@ -155,17 +156,17 @@ func TestScanKindAndPhotoBackground(t *testing.T) {
 		{"photo", "", imaging.KindPhoto},
 		{"residence_permit", "", imaging.KindCertificate},
 	} {
-		if got := scanKind(c.slot, c.certificate); got != c.want {
-			t.Errorf("scanKind(%q, %q) = %s, want %s", c.slot, c.certificate, got, c.want)
+		if got := scans.KindOf(c.slot, c.certificate); got != c.want {
+			t.Errorf("KindOf(%q, %q) = %s, want %s", c.slot, c.certificate, got, c.want)
 		}
 	}
 	pack := filing.DefaultPack()
 	day := filing.DateOf(time.Now())
 	for province, want := range map[string]string{"33": "backdrop", "44": "app_or_backdrop", "31": "backdrop", "": "backdrop"} {
-		if got := photoBackground(pack, province, day); got != want {
+		if got := scans.Background(pack, province, day); got != want {
 			t.Errorf("photo background in %q: %s, want %s", province, got, want)
 		}
-		if _, err := imageOptions(pack, imaging.KindPhoto, photoBackground(pack, province, day), day); err != nil {
+		if _, err := scans.Options(pack, imaging.KindPhoto, scans.Background(pack, province, day), day); err != nil {
 			t.Errorf("province %q: the pack has no background to check its photos against: %v", province, err)
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -26,7 +27,7 @@ type submitAdapter struct {
 }
 
 func newSubmitAdapter(st *store.Store, pack *filing.Pack) *submitAdapter {
-	s := &submitAdapter{st: st, out: submit.NewOutbox(st, submit.Options{Pack: pack})}
+	s := &submitAdapter{st: st, out: submit.NewOutbox(st, submit.Options{Pack: pack, Scans: scanChecker(st, pack)})}
 	if set, err := submit.LoadSettings(st); err == nil {
 		s.apply(set)
 	}
@@ -127,13 +128,81 @@ func (s *submitAdapter) Latest(draftID string) (gui.SubmissionStatus, bool) {
 	if !ok {
 		return gui.SubmissionStatus{}, false
 	}
+	return statusOf(sub, gui.Language()), true
+}
+
+// History is every submission of the draft, newest first.
+func (s *submitAdapter) History(draftID string) []gui.SubmissionStatus {
+	subs, err := s.out.List()
+	if err != nil {
+		return nil
+	}
+	var mine []submit.Submission
+	for _, sub := range subs {
+		if sub.DraftID == draftID {
+			mine = append(mine, sub)
+		}
+	}
+	slices.SortFunc(mine, func(a, b submit.Submission) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	lng := gui.Language()
+	out := make([]gui.SubmissionStatus, len(mine))
+	for i, sub := range mine {
+		out[i] = statusOf(sub, lng)
+	}
+	return out
+}
+
+// statusOf is a submission as the window shows it. Once the backend has the
+// filing, its latest review status is what shows ("管局审核中", not the
+// outbox's "审核中").
+func statusOf(sub submit.Submission, lng string) gui.SubmissionStatus {
 	st := gui.SubmissionStatus{State: sub.State.Label(lng), Pending: sub.State.Pending(),
-		Timeline: sub.Timeline, NewRevision: sub.NewRevision}
+		Timeline: sub.Timeline, NewRevision: sub.NewRevision, LastChecked: sub.CheckedAt,
+		RemoteID: sub.RemoteID, ReceivedAt: sub.ReceivedAt, Received: sub.RemoteID != "",
+		Returned: sub.State == submit.Refused || sub.State == submit.Rejected,
+		Findings: sub.Findings, At: sub.UpdatedAt}
+	if len(sub.Application) > 0 {
+		if app, err := filing.DecodeApplication(sub.Application); err == nil {
+			st.Sent = app
+		}
+	}
+	switch sub.State {
+	case submit.Accepted, submit.Approved, submit.Rejected:
+		if sub.Status != "" {
+			st.State = sub.Status.Label(lng)
+		}
+	}
+	if sub.State == submit.Accepted {
+		st.NextCheck = sub.NextPollAt
+	}
 	if sub.Error != nil {
 		st.Problem = sub.Error.Message(lng)
 	}
-	return st, true
+	return st
+}
+
+// Refresh asks the backend now for the status of the draft's latest
+// submission (Outbox.Refresh). One not at the backend yet wakes the worker
+// instead, which sends it if it can.
+func (s *submitAdapter) Refresh(ctx context.Context, draftID string) (gui.SubmissionStatus, error) {
+	sub, ok := s.latest(draftID)
+	if !ok {
+		return gui.SubmissionStatus{}, nil
+	}
+	lng := gui.Language()
+	switch {
+	case sub.RemoteID == "":
+		s.out.Kick()
+	case !s.Configured():
+		return statusOf(sub, lng), submit.ErrNotConfigured
+	default:
+		fresh, err := s.out.Refresh(ctx, sub.ID)
+		if err != nil {
+			return statusOf(sub, lng), err
+		}
+		sub = fresh
+	}
+	return statusOf(sub, lng), nil
 }
 
 func (s *submitAdapter) Cancel(draftID string) error {

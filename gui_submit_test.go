@@ -11,6 +11,7 @@ import (
 	"github.com/icpfiling/icpfiling/filing/backend"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/gui"
+	"github.com/icpfiling/icpfiling/imaging/testgen"
 )
 
 // The window's Submit goes through the outbox to the reference backend over
@@ -47,18 +48,7 @@ func TestSubmitAdapterAgainstReferenceBackend(t *testing.T) {
 	}
 
 	app := mustDecode(t, example)
-	for i := range app.Documents {
-		att, err := st.PutAttachment(strings.NewReader(strings.Repeat("scan", 1000+i)), app.Documents[i].Attachment.OriginalName, "image/jpeg")
-		if err != nil {
-			t.Fatal(err)
-		}
-		app.Documents[i].Attachment = &att
-	}
-	photo, err := st.PutAttachment(strings.NewReader(strings.Repeat("photo", 500)), "photo.jpg", "image/jpeg")
-	if err != nil {
-		t.Fatal(err)
-	}
-	app.Photo.Attachment = &photo
+	checkedScans(t, st, app, testgen.Grey)
 
 	wait, stop := context.WithTimeout(ctx, 20*time.Second)
 	defer stop()
@@ -92,5 +82,83 @@ func TestSubmitAdapterAgainstReferenceBackend(t *testing.T) {
 	latest, ok := sub.Latest(app.ID)
 	if !ok || latest.Pending || len(latest.Timeline) == 0 || latest.State == "" {
 		t.Errorf("the window's status of the draft: %+v %v", latest, ok)
+	}
+}
+
+// The journey's gate and its second chance, through the window's adapter,
+// the real store, the real checks and the reference backend: a red top is
+// refused before anything is sent (the backend holds nothing); with the
+// photo replaced the filing is accepted with a receipt; when the review
+// rejects it, the same draft can be sent again, under a new idempotency
+// key, and the first submission stays in the draft's history.
+func TestJourneyGateThenResubmitSameDraft(t *testing.T) {
+	data := t.TempDir()
+	srv, err := backend.New(backend.Options{Dir: data, Token: "tok", Speed: 1e7,
+		Decide: backend.RejectAtBureau("核验单未签字")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	st, err := store.Open(store.Options{Dir: t.TempDir(), SnapshotInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sub := newSubmitAdapter(st, filing.DefaultPack())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	go sub.Run(ctx)
+	if err := sub.SetBackend(gui.BackendSettings{URL: hs.URL, Token: filing.NewSecret("tok")}); err != nil && !strings.Contains(err.Error(), "token") {
+		t.Fatal(err)
+	}
+	app := mustDecode(t, example)
+	checkedScans(t, st, app, testgen.Red)
+	if _, err := st.SaveDraft(app); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = sub.Submit(ctx, app, func(int64, int64) {})
+	if err == nil || !strings.Contains(message(err, "zh"), "未提交") {
+		t.Fatalf("a red top was not refused at the gate: %v", err)
+	}
+	if n := srv.Stats().Stored.Load(); n != 0 {
+		t.Fatalf("the backend received %d filings refused at the gate", n)
+	}
+
+	checkedScans(t, st, app, testgen.Grey)
+	first, err := sub.Submit(ctx, app, func(int64, int64) {})
+	if err != nil {
+		t.Fatalf("a passing filing: %s", message(err, "en"))
+	}
+	latest, ok := sub.Latest(app.ID)
+	if !ok || !latest.Received || latest.RemoteID == "" || latest.ReceivedAt.IsZero() || latest.Returned {
+		t.Fatalf("no receipt after acceptance: %+v", latest)
+	}
+
+	// The review (a day and three, at x1e7) rejects it; Refresh asks now.
+	deadline := time.Now().Add(20 * time.Second)
+	for !latest.Returned {
+		if time.Now().After(deadline) {
+			t.Fatalf("the review never ended: %+v", latest)
+		}
+		time.Sleep(50 * time.Millisecond)
+		if latest, err = sub.Refresh(ctx, app.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second, err := sub.Submit(ctx, app, func(int64, int64) {})
+	if err != nil {
+		t.Fatalf("sending the returned filing again: %s", message(err, "en"))
+	}
+	if second.ID == "" || second.ID == first.ID {
+		t.Fatalf("the resubmission reused the first key: %q then %q", first.ID, second.ID)
+	}
+	hist := sub.History(app.ID)
+	if len(hist) != 2 || !hist[1].Returned || hist[0].RemoteID == hist[1].RemoteID {
+		t.Fatalf("the draft's history: %+v", hist)
+	}
+	if n := srv.Stats().Stored.Load(); n != 2 {
+		t.Fatalf("the backend holds %d filings, want the first and the resubmission", n)
 	}
 }

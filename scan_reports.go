@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/imaging"
 )
@@ -196,4 +198,13 @@ func (c *scanReports) prune() {
 			_ = c.st.DeleteCached(scanReportsNS, k)
 		}
 	}
+}
+
+// scanChecker is the readiness gate's judge of a filing's files (the
+// outbox's Scans): the reports kept in st for this build, or a check now.
+func scanChecker(st *store.Store, pack *filing.Pack) *scans.Checker {
+	if pack == nil {
+		pack = filing.DefaultPack()
+	}
+	return &scans.Checker{Files: st, Pack: pack, Reports: newScanReports(st)}
 }

@@ -4,7 +4,10 @@
 // findings. It is pure: no GUI, no disk, no network.
 package filing
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // SchemaVersion is the version of the Application JSON format written by
 // this build. Readers of older versions migrate on load (see the store).
@@ -49,6 +52,9 @@ type Application struct {
 	Backdrop  BackdropRequest `json:"backdrop"`
 	SMS       SMSVerification `json:"sms"`
 	Timeline  []StatusEvent   `json:"timeline,omitempty"`
+	// Acknowledgements are the scans' warnings the applicant chose to send
+	// anyway (readiness.go), kept with the filing.
+	Acknowledgements []Acknowledgement `json:"acknowledgements,omitempty"`
 }
 
 // Subject is the 主办单位 (or the person, for a personal filing).
@@ -262,4 +268,21 @@ func (a *Application) ApplyTimeline(events []StatusEvent) {
 			}
 		}
 	}
+}
+
+// Clone is a deep copy of a, secrets included: what a worker reads off the
+// goroutine that keeps editing a.
+func (a *Application) Clone() *Application {
+	data, err := json.Marshal(a)
+	if err != nil {
+		panic("filing: an Application that cannot be encoded: " + err.Error())
+	}
+	out := &Application{}
+	if err := json.Unmarshal(data, out); err != nil {
+		panic("filing: an Application that cannot be decoded: " + err.Error())
+	}
+	// JSON masks the secrets; copy them as they are.
+	out.FilingPassword = a.FilingPassword
+	out.Product.ConsolePassword = a.Product.ConsolePassword
+	return out
 }

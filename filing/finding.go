@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Severity says what a finding does to the flow.
@@ -71,6 +72,14 @@ type Finding struct {
 	Limit    string `json:"limit,omitempty"`
 	// Source is where the rule comes from, with its date.
 	Source string `json:"source"`
+	// File is the SHA-256 of the kept file a scan's finding is about, so
+	// that its acknowledgement goes with that file's content only.
+	File string `json:"file,omitempty"`
+	// Missing marks a finding that only says a value or a file is not
+	// there yet: a step with nothing else to say has not been started.
+	Missing bool `json:"missing,omitempty"`
+	// At is when the backend said it, for a backend's finding.
+	At *time.Time `json:"at,omitempty"`
 }
 
 // Message is the finding's text in "zh" or "en".

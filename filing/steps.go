@@ -94,14 +94,51 @@ func StepOf(field string, kind AccessKind) Step {
 	return StepAccessInfo
 }
 
+// StepStatus is what a step's mark in the sidebar says.
+type StepStatus int
+
+const (
+	// StepNotStarted: only missing values or files stop the step.
+	StepNotStarted StepStatus = iota
+	// StepChecking: a file of the step is still being checked.
+	StepChecking
+	// StepBlocked: a finding other than a missing value stops the step.
+	StepBlocked
+	// StepToConfirm: nothing blocks, but a scan's warning awaits the
+	// applicant's acknowledgement.
+	StepToConfirm
+	// StepDone: nothing blocks and nothing awaits confirmation.
+	StepDone
+	// StepNotNeeded: the province and kind skip the step.
+	StepNotNeeded
+)
+
+// Label is the status as the sidebar says it.
+func (s StepStatus) Label(lang string) string {
+	zh := [...]string{"未开始", "检查中…", "有问题", "待确认", "已完成", "无需此步"}
+	en := [...]string{"not started", "checking…", "blocked", "to confirm", "done", "not needed here"}
+	if s < 0 || int(s) >= len(zh) {
+		return ""
+	}
+	if lang == "en" {
+		return en[s]
+	}
+	return zh[s]
+}
+
 // StepState is where one step stands.
 type StepState struct {
 	Step Step
 	// Applies is false for a step this province and kind skip.
 	Applies  bool
 	Complete bool
+	Status   StepStatus
 	Blocking []Finding
 	Warnings []Finding
+	// ToConfirm are the step's scan warnings not yet acknowledged, and
+	// Checking its files without a report yet (Assess only).
+	ToConfirm []Finding
+	Checking  []Finding
 	// NoteZH/NoteEN explain why a step is skipped or how it is done here.
 	NoteZH, NoteEN string
 }
@@ -122,8 +159,13 @@ type Flow struct {
 }
 
 // Plan works out which steps apply, which are complete and what blocks each,
-// from the application and its findings (from Validate with the same pack and date).
+// from the application and its findings (from Validate with the same pack
+// and date). Assess plans with the scans' state too.
 func Plan(app *Application, pack *Pack, asOf time.Time, findings []Finding) Flow {
+	return plan(app, pack, asOf, findings, nil)
+}
+
+func plan(app *Application, pack *Pack, asOf time.Time, findings, checking []Finding) Flow {
 	day := DateOf(asOf)
 	f := Flow{Steps: make([]StepState, stepCount), Current: StepSubmit}
 	for i := range f.Steps {
@@ -152,6 +194,16 @@ func Plan(app *Application, pack *Pack, asOf time.Time, findings []Finding) Flow
 		st.NoteZH = "工信部短信发送至网站负责人联系方式1，收到后须在规定时间内完成核验：" + strconv.Itoa(v.Hours) + " 小时。"
 		st.NoteEN = "MIIT texts the website owner's mobile (联系方式1); enter the code within " + strconv.Itoa(v.Hours) + " hours."
 	}
+	// Until the province is known, nothing says what the photo and SMS
+	// steps ask: they are neither done nor skipped.
+	unknownProvince := strings.TrimSpace(app.Province) == ""
+	if unknownProvince {
+		for _, s := range []Step{StepUpload, StepPhoto, StepSMS} {
+			st := &f.Steps[s]
+			st.Applies = true
+			st.NoteZH, st.NoteEN = "请先在第 0 步选择备案省份：本步骤的要求因省而异。", "Choose the filing province in step 0 first: what this step asks depends on it."
+		}
+	}
 	for _, fd := range findings {
 		st := &f.Steps[fd.Step]
 		switch fd.Severity {
@@ -159,14 +211,30 @@ func Plan(app *Application, pack *Pack, asOf time.Time, findings []Finding) Flow
 			st.Blocking = append(st.Blocking, fd)
 		case Warn:
 			st.Warnings = append(st.Warnings, fd)
+			if fd.File != "" && !app.Acknowledged(fd) {
+				st.ToConfirm = append(st.ToConfirm, fd)
+			}
 		}
+	}
+	for _, fd := range checking {
+		st := &f.Steps[fd.Step]
+		st.Checking = append(st.Checking, fd)
 	}
 	for i := range f.Steps {
 		st := &f.Steps[i]
-		st.Complete = st.Applies && len(st.Blocking) == 0
+		st.Complete = st.Applies && len(st.Blocking) == 0 && len(st.Checking) == 0 && len(st.ToConfirm) == 0
+		if unknownProvince && (st.Step == StepUpload || st.Step == StepPhoto || st.Step == StepSMS) {
+			st.Complete = false
+		}
+		st.Status = stepStatus(st, unknownProvince)
 	}
 	// The last step is complete once the order has left the draft state.
 	f.Steps[StepSubmit].Complete = app.CurrentStatus() != StatusDraft
+	if f.Steps[StepSubmit].Complete {
+		f.Steps[StepSubmit].Status = StepDone
+	} else {
+		f.Steps[StepSubmit].Status = StepNotStarted
+	}
 	for i := range f.Steps {
 		if f.Steps[i].Applies && !f.Steps[i].Complete {
 			f.Current = Step(i)
@@ -174,6 +242,28 @@ func Plan(app *Application, pack *Pack, asOf time.Time, findings []Finding) Flow
 		}
 	}
 	return f
+}
+
+func stepStatus(st *StepState, unknownProvince bool) StepStatus {
+	missingOnly := true
+	for _, b := range st.Blocking {
+		missingOnly = missingOnly && b.Missing
+	}
+	switch {
+	case !st.Applies:
+		return StepNotNeeded
+	case len(st.Blocking) > 0 && !missingOnly:
+		return StepBlocked
+	case len(st.Checking) > 0:
+		return StepChecking
+	case len(st.Blocking) > 0:
+		return StepNotStarted
+	case unknownProvince && (st.Step == StepUpload || st.Step == StepPhoto || st.Step == StepSMS):
+		return StepNotStarted
+	case len(st.ToConfirm) > 0:
+		return StepToConfirm
+	}
+	return StepDone
 }
 
 // Next is the step after from that applies, and the findings that stop the

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/icpfiling/icpfiling/filing/divisions"
 )
 
 // Validate checks an application against the rule pack as of a day and
@@ -44,6 +46,7 @@ type validator struct {
 type finding struct {
 	rule, field     string
 	sev             Severity
+	missing         bool
 	zh, en          string
 	measured, limit string
 }
@@ -51,7 +54,7 @@ type finding struct {
 func (v *validator) add(f finding) {
 	v.out = append(v.out, Finding{
 		Rule: f.rule, Severity: f.sev, Field: f.field, Step: StepOf(f.field, v.app.Kind),
-		ZH: f.zh, EN: f.en, Measured: f.measured, Limit: f.limit, Source: v.pack.citation[f.rule],
+		ZH: f.zh, EN: f.en, Measured: f.measured, Limit: f.limit, Source: v.pack.citation[f.rule], Missing: f.missing,
 	})
 }
 
@@ -70,7 +73,7 @@ func (v *validator) required(field, value, zhName, enName string) bool {
 	if strings.TrimSpace(value) != "" {
 		return true
 	}
-	v.add(finding{rule: "required.field", field: field, sev: Block,
+	v.add(finding{rule: "required.field", field: field, sev: Block, missing: true,
 		zh: "请填写" + zhName + "。", en: "Enter the " + enName + "."})
 	return false
 }
@@ -79,7 +82,7 @@ func (v *validator) prepare() {
 	a := v.app
 	if !a.PreparationRead {
 		c := v.pack.check("preparation.read")
-		v.add(finding{rule: c.ID, field: "preparation_read", sev: Block,
+		v.add(finding{rule: c.ID, field: "preparation_read", sev: Block, missing: true,
 			zh: "请先阅读接入须知：接入只增加服务商，接入期间不能变更信息，填写的信息须与原备案一致。",
 			en: "Read the access notes first: access only adds a provider, nothing can be changed during access, and the data must equal the original filing."})
 	}
@@ -225,6 +228,7 @@ func (v *validator) address(field string, a *Address, zhName, enName string) {
 		return
 	}
 	v.required(field+".province", a.Province, zhName+"所在省份", enName+" province")
+	v.division(field, a)
 	if !v.required(field+".detail", a.Detail, zhName+"的详细地址", enName+" (street and number)") || a.MostDetailed {
 		return
 	}
@@ -245,6 +249,26 @@ func (v *validator) address(field string, a *Address, zhName, enName string) {
 		v.add(finding{rule: "address.house_number", field: field + ".detail", sev: Warn,
 			zh: "地址须详细到门牌号；如确无门牌号，请勾选“此地址已是最详细地址”。",
 			en: "The address must reach the house number; if there is none, tick \"this address is already the most detailed\"."})
+	}
+}
+
+// division warns about a city or county the dated division list lacks:
+// the list may be out of date, so it never blocks.
+func (v *validator) division(field string, a *Address) {
+	if !divisions.Has(a.Province) {
+		return
+	}
+	unknown := func(sub, name string) {
+		v.add(finding{rule: "address.division_unknown", field: field + "." + sub, sev: Warn, measured: name,
+			zh: "“" + name + "”不在行政区划表（" + divisions.AsOf + "）中，请核对；如确为新设或更名的地方，可继续。",
+			en: "\"" + name + "\" is not in the list of divisions (as of " + divisions.AsOf + "); check it, and go on if the place is new or renamed."})
+	}
+	switch {
+	case a.City == "":
+	case !divisions.CityKnown(a.Province, a.City):
+		unknown("city", a.City)
+	case a.District != "" && !divisions.CountyKnown(a.Province, a.City, a.District):
+		unknown("district", a.District)
 	}
 }
 
@@ -765,7 +789,7 @@ func (v *validator) documents() {
 		}
 		doc := v.findDocument(need.Slot, need.Website)
 		if doc == nil || doc.Attachment == nil {
-			v.add(finding{rule: need.Rule, field: field, sev: Block,
+			v.add(finding{rule: need.Rule, field: field, sev: Block, missing: true,
 				zh: "缺少资料：" + need.ZH + "。", en: "Missing document: " + need.EN + "."})
 			continue
 		}
@@ -841,7 +865,7 @@ func (v *validator) photo() {
 	if m.Method == "shanghai_app" {
 		v.add(finding{rule: m.ID, field: "photo", sev: Info, zh: m.ZH, en: m.EN})
 	} else if v.app.Photo.Attachment == nil {
-		v.add(finding{rule: m.ID, field: "photo", sev: Block,
+		v.add(finding{rule: m.ID, field: "photo", sev: Block, missing: true,
 			zh: "请上传网站负责人的核验照片。" + m.ZH, en: "Upload the website owner's verification photo. " + m.EN})
 	} else {
 		v.attachment("photo", "photo", v.app.Photo.Attachment)

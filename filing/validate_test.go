@@ -184,6 +184,16 @@ var validateCases = []validateCase{
 		a.Subject.MailingAddress.Detail = "文三路"
 		a.Subject.MailingAddress.MostDetailed = true
 	}, absent: []string{"address.house_number"}},
+	{name: "city not in the division list of its province", edit: func(a *Application) { a.Subject.Domicile.City = "杭州" },
+		want:   []want{{"address.division_unknown", "subject.domicile.city", Warn}},
+		absent: []string{"required.field"}},
+	{name: "county not in the division list of its city", edit: func(a *Application) { a.Subject.MailingAddress.District = "新设区" },
+		want: []want{{"address.division_unknown", "subject.mailing_address.district", Warn}}},
+	{name: "municipality city under either name", edit: func(a *Application) {
+		personal(a, "12", "120101199001011232")
+		a.Subject.Domicile.City, a.Subject.Domicile.District = "天津市", "和平区"
+		a.Subject.MailingAddress.City, a.Subject.MailingAddress.District = "市辖区", "河西区"
+	}, absent: []string{"address.division_unknown"}},
 	{name: "mailing address in another province", edit: func(a *Application) { a.Subject.MailingAddress.Province = "11" },
 		want: []want{{"address.same_province", "subject.mailing_address.province", Block}}},
 	{name: "unit registered in Beijing filing in Zhejiang", edit: func(a *Application) {
@@ -249,6 +259,12 @@ var validateCases = []validateCase{
 		want: []want{{"doc.website-owner-id", "documents.website_owner_id[0]", Block}}},
 	{name: "verification form missing", edit: func(a *Application) { a.Documents = a.Documents[:3] },
 		want: []want{{"doc.verification-form", "documents.verification_form[0]", Block}}},
+	{name: "personal verification form missing", edit: func(a *Application) { personal(a, "33", "330106198503152417"); a.Documents = a.Documents[:1] },
+		want: []want{{"doc.verification-form-personal", "documents.verification_form[0]", Block}}},
+	{name: "Jiangxi personal verification form missing", edit: func(a *Application) { personal(a, "36", "330106198503152417"); a.Documents = a.Documents[:1] },
+		want: []want{{"doc.verification-form-fingerprint", "documents.verification_form[0]", Block}}},
+	{name: "Guangdong personal verification form missing", edit: func(a *Application) { personal(a, "44", "440305198808081234"); a.Documents = a.Documents[:1] },
+		want: []want{{"doc.verification-form-guangdong-personal", "documents.verification_form[0]", Block}}},
 	{name: "Beijing hand-held photo", edit: func(a *Application) { inProvince(a, "11") },
 		want: []want{{"doc.beijing-handheld", "documents.handheld_id", Block}}},
 	{name: "Guangdong pledge in 2026", edit: func(a *Application) { inProvince(a, "44") },

@@ -1,12 +1,14 @@
 package gui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -33,11 +35,14 @@ func (e *fieldEntry) FocusLost() {
 	}
 }
 
-// fieldView is one field on a step: its findings label, and whether the
-// user has left it (or pressed Next), after which its findings show.
+// fieldView is one field on a step: its findings label, the widget the
+// user types or picks in, and whether the user has left it (or pressed
+// Next), after which its findings show.
 type fieldView struct {
-	path    string
-	hint    *widget.Label
+	path string
+	hint *widget.Label
+	// target is the input widget, which focus moves to from a finding.
+	target  fyne.CanvasObject
 	touched bool
 }
 
@@ -49,16 +54,96 @@ type fields struct {
 	showAll bool
 }
 
+// add registers a field; the caller sets its target and places v.area().
 func (fs *fields) add(path string) *fieldView {
 	h := widget.NewLabel("")
-	h.Wrapping = fyne.TextWrapBreak
+	// One line, cut with an ellipsis: a message never makes its field taller
+	// (the full text is on the step footer and a tap away).
+	h.Wrapping = fyne.TextWrapOff
+	h.Truncation = fyne.TextTruncateEllipsis
+	h.SizeName = theme.SizeNameCaptionText
 	h.Hide()
 	v := &fieldView{path: path, hint: h}
 	fs.views = append(fs.views, v)
 	return v
 }
 
-// refresh shows each touched field's findings, the most severe first.
+// area is the findings line under a field: its height is reserved whether a
+// message shows or not, so nothing below moves when one appears or goes.
+func (v *fieldView) area() fyne.CanvasObject {
+	return container.New(oneLine{}, v.hint, newHintTap(v.hint))
+}
+
+// oneLine lays its objects over each other at the height of one line of
+// the findings label, shown or hidden.
+type oneLine struct{}
+
+func (oneLine) MinSize([]fyne.CanvasObject) fyne.Size {
+	probe := widget.NewLabel("Ag")
+	probe.SizeName = theme.SizeNameCaptionText
+	return fyne.NewSize(0, probe.MinSize().Height)
+}
+
+func (oneLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// hintTap shows a findings label's full text in a pop-up when it is tapped,
+// since the line itself may be cut short.
+type hintTap struct {
+	widget.BaseWidget
+	hint *widget.Label
+}
+
+func newHintTap(hint *widget.Label) *hintTap {
+	t := &hintTap{hint: hint}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *hintTap) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
+}
+
+func (t *hintTap) Tapped(e *fyne.PointEvent) {
+	if !t.hint.Visible() || t.hint.Text == "" {
+		return
+	}
+	c := fyne.CurrentApp().Driver().CanvasForObject(t)
+	if c == nil {
+		return
+	}
+	full := widget.NewLabel(t.hint.Text)
+	full.Wrapping = fyne.TextWrapWord
+	full.Importance = t.hint.Importance
+	pop := widget.NewPopUp(full, c)
+	width := fyne.Min(c.Size().Width*0.6, 560)
+	pop.Resize(fyne.NewSize(width, full.MinSize().Height))
+	pop.ShowAtPosition(e.AbsolutePosition)
+}
+
+// focus moves the keyboard focus to the field of a path, when its widget
+// can take focus, and says whether the field is on the step on screen.
+func (fs *fields) focus(path string, c fyne.Canvas) bool {
+	for _, v := range fs.views {
+		if v.path != path || v.target == nil {
+			continue
+		}
+		v.touched = true
+		fs.refresh()
+		if f, ok := v.target.(fyne.Focusable); ok && v.target.Visible() {
+			c.Focus(f)
+		}
+		return true
+	}
+	return false
+}
+
+// refresh shows each touched field's findings, the most severe first, on
+// one line.
 func (fs *fields) refresh() {
 	for _, v := range fs.views {
 		if !v.touched && !fs.showAll {
@@ -73,7 +158,7 @@ func (fs *fields) refresh() {
 		for i, f := range found {
 			lines[i] = severityMark(f.Severity) + f.Message(fs.lang)
 		}
-		v.hint.SetText(strings.Join(lines, "\n"))
+		v.hint.SetText(strings.Join(lines, "  "))
 		v.hint.Importance = importanceOf(found[0].Severity)
 		for _, f := range found {
 			if f.Severity < found[0].Severity {
@@ -110,9 +195,11 @@ func (fs *fields) leave(v *fieldView) {
 	fs.refresh()
 }
 
-// item wraps a widget and its findings label as a form item.
+// item wraps a widget and its findings line as a form item; the widget is
+// the field's focus target.
 func item(label string, w fyne.CanvasObject, v *fieldView) *widget.FormItem {
-	return widget.NewFormItem(label, container.NewVBox(w, v.hint))
+	v.target = w
+	return widget.NewFormItem(label, container.NewVBox(w, v.area()))
 }
 
 // text is a one-line text field bound to the application.
@@ -147,6 +234,26 @@ func (fs *fields) number(path, label string, get func(*filing.Application) int, 
 	e.OnChanged = func(s string) {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil && strings.TrimSpace(s) != "" {
+			return
+		}
+		fs.ctl.Edit(func(a *filing.Application) { set(a, n) })
+	}
+	e.onLeave = func() { fs.leave(v) }
+	return item(label, e, v)
+}
+
+// yuan is an amount of money, in yuan, with up to two decimals.
+func (fs *fields) yuan(path, label string, get func(*filing.Application) float64, set func(*filing.Application, float64)) *widget.FormItem {
+	v := fs.add(path)
+	e := newFieldEntry()
+	e.SetPlaceHolder("99")
+	if n := get(fs.ctl.App()); n != 0 {
+		e.SetText(strconv.FormatFloat(n, 'f', -1, 64))
+	}
+	e.OnChanged = func(s string) {
+		s = strings.TrimSpace(s)
+		n, err := strconv.ParseFloat(s, 64)
+		if err != nil && s != "" {
 			return
 		}
 		fs.ctl.Edit(func(a *filing.Application) { set(a, n) })
@@ -243,4 +350,92 @@ func (fs *fields) languages(path, label string, get func(*filing.Application) []
 		fs.leave(v)
 	}
 	return item(label, g, v)
+}
+
+// place is a pick from a list of place names (the administrative
+// divisions) whose last option, for a place the list lacks, reveals an
+// entry beside the list. With no list at all (no province yet, or one the
+// list does not cover) only the entry shows. reload refills the names after
+// the place above changed; a name the new list lacks is then cleared.
+func (fs *fields) place(path, label string, names func(*filing.Application) []string,
+	get func(*filing.Application) string, set func(*filing.Application, string), after func()) (fi *widget.FormItem, reload func()) {
+	v := fs.add(path)
+	other := lang.L("Other (type it)")
+	sel := widget.NewSelect(nil, nil)
+	sel.PlaceHolder = lang.L("(Select one)")
+	entry := newFieldEntry()
+	entry.SetPlaceHolder(lang.L("a place the list lacks"))
+	entry.onLeave = func() { fs.leave(v) }
+	loading := false
+	load := func(clearUnknown bool) {
+		loading = true
+		defer func() { loading = false }()
+		app := fs.ctl.App()
+		list := names(app)
+		cur := get(app)
+		known := slices.Contains(list, cur)
+		if clearUnknown && len(list) > 0 && cur != "" && !known {
+			fs.ctl.Edit(func(a *filing.Application) { set(a, "") })
+			cur = ""
+		}
+		sel.Options = append(slices.Clip(list), other)
+		entry.SetText(cur)
+		switch {
+		case len(list) == 0:
+			sel.Hide()
+			entry.Show()
+		case known:
+			sel.Show()
+			sel.SetSelected(cur)
+			entry.Hide()
+		case cur != "":
+			sel.Show()
+			sel.SetSelected(other)
+			entry.Show()
+		default:
+			sel.Show()
+			sel.ClearSelected()
+			entry.Hide()
+		}
+		// Focus goes where the user would type: the entry while it shows.
+		v.target = sel
+		if entry.Visible() {
+			v.target = entry
+		}
+		sel.Refresh()
+	}
+	load(false)
+	sel.OnChanged = func(t string) {
+		if loading {
+			return
+		}
+		if t == other {
+			entry.Show()
+			v.target = entry
+			fs.ctl.Edit(func(a *filing.Application) { set(a, entry.Text) })
+			if c := fyne.CurrentApp().Driver().CanvasForObject(entry); c != nil {
+				c.Focus(entry)
+			}
+		} else {
+			entry.Hide()
+			v.target = sel
+			fs.ctl.Edit(func(a *filing.Application) { set(a, t) })
+			fs.leave(v)
+		}
+		if after != nil {
+			after()
+		}
+	}
+	entry.OnChanged = func(s string) {
+		if loading {
+			return
+		}
+		fs.ctl.Edit(func(a *filing.Application) { set(a, s) })
+		if after != nil {
+			after()
+		}
+	}
+	// Side by side, so revealing the entry does not move what is below.
+	row := container.NewGridWithColumns(2, sel, entry)
+	return widget.NewFormItem(label, container.NewVBox(row, v.area())), func() { load(true) }
 }

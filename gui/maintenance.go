@@ -58,6 +58,8 @@ func (ui *UI) confirmDeleteAllData() {
 			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 			return
 		}
+		// The passwords kept for this run go too.
+		ui.secrets = newSessionSecrets()
 		// The store is closed now: nothing else may be done in this window.
 		done := dialog.NewInformation(lang.L("Delete all my data"), lang.L("All data was deleted. The app will now close."), ui.win)
 		done.SetOnClosed(ui.app.Quit)

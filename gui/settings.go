@@ -36,7 +36,12 @@ type Settings interface {
 	SetPassphrase(old, new filing.Secret) error
 }
 
-func (ui *UI) showSettings() {
+func (ui *UI) showSettings() { ui.showSettingsThen(nil) }
+
+// showSettingsThen opens Settings over whatever is on screen (the drafts
+// list or a wizard, which keeps everything typed) and calls closed, when
+// set, once the dialog is gone.
+func (ui *UI) showSettingsThen(closed func()) {
 	if ui.Settings == nil {
 		dialog.ShowInformation(lang.L("Settings"), lang.L("Settings are not available in this window."), ui.win)
 		return
@@ -108,6 +113,9 @@ func (ui *UI) showSettings() {
 		}
 	}, ui.win)
 	settingsDlg = d
+	if closed != nil {
+		d.SetOnClosed(closed)
+	}
 	d.Resize(fyne.NewSize(600, 320))
 	d.Show()
 }

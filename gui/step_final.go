@@ -1,14 +1,12 @@
 package gui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -106,37 +104,6 @@ func maskPhone(s string) string {
 		return s
 	}
 	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
-}
-
-func (w *Wizard) submitStep() fyne.CanvasObject {
-	flow := w.ctl.Flow()
-	parts := []fyne.CanvasObject{}
-	open := 0
-	for _, st := range flow.Steps[:filing.StepSubmit] {
-		if !st.Applies || len(st.Blocking)+len(st.Warnings) == 0 {
-			continue
-		}
-		step := st.Step
-		var lines []string
-		for _, f := range append(append([]filing.Finding{}, st.Blocking...), st.Warnings...) {
-			lines = append(lines, severityMark(f.Severity)+f.Message(w.lang))
-		}
-		open += len(st.Blocking)
-		go2 := widget.NewButtonWithIcon(lang.L("Go to this step"), theme.NavigateNextIcon(), func() { w.show(step) })
-		parts = append(parts, widget.NewCard(fmt.Sprintf("%d  %s", int(step), step.Name(w.lang)), "",
-			container.NewVBox(paragraph(strings.Join(lines, "\n")), go2)))
-	}
-	if len(parts) == 0 {
-		parts = append(parts, paragraph(lang.L("Nothing blocks this filing.")))
-	}
-	parts = append(parts, w.submitPanel(open))
-	if card := w.outboxCard(); card != nil {
-		parts = append(parts, card)
-	}
-	if tl := w.ctl.App().Timeline; len(tl) > 0 {
-		parts = append(parts, w.timelineCard(tl))
-	}
-	return container.NewVBox(parts...)
 }
 
 func (w *Wizard) timelineCard(tl []filing.StatusEvent) fyne.CanvasObject {

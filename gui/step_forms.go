@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -142,8 +143,10 @@ func (w *Wizard) prepareStep() fyne.CanvasObject {
 
 	products := []string{}
 	for _, p := range w.ctl.Pack().Products {
-		products = append(products, "• "+pickLang(w.lang, p.ZH, p.EN)+" — "+
-			lang.L("at least {{.Months}} months", map[string]any{"Months": p.MinMonths}))
+		if !p.ActiveOn(w.ctl.Day()) {
+			continue
+		}
+		products = append(products, "• "+pickLang(w.lang, p.ZH, p.EN)+" — "+productConditions(p))
 	}
 	docs := []string{}
 	for _, d := range filing.RequiredDocuments(w.ctl.App(), w.ctl.Pack(), w.ctl.Day()) {
@@ -158,6 +161,19 @@ func (w *Wizard) prepareStep() fyne.CanvasObject {
 		widget.NewCard(lang.L("Documents to have ready"), lang.L("for this province and subject type"), paragraph(strings.Join(docs, "\n"))))
 }
 
+// productConditions says everything a product must meet to be filed for:
+// the months bought and any other condition of the pack's rule.
+func productConditions(p filing.ProductRule) string {
+	conds := []string{lang.L("bought for {{.Months}} months or more", map[string]any{"Months": p.MinMonths})}
+	if p.PublicBandwidth {
+		conds = append(conds, lang.L("with public bandwidth"))
+	}
+	if p.MinAmountYuan > 0 {
+		conds = append(conds, lang.L("an order of at least {{.Yuan}} yuan", map[string]any{"Yuan": strconv.FormatFloat(p.MinAmountYuan, 'f', -1, 64)}))
+	}
+	return strings.Join(conds, lang.L(", and "))
+}
+
 func (w *Wizard) verifyTypeStep() fyne.CanvasObject {
 	fs := w.fields
 	intro := paragraph(lang.L("Enter the domain and the subject exactly as in the original filing: the filing system detects the access kind from them."))
@@ -165,16 +181,8 @@ func (w *Wizard) verifyTypeStep() fyne.CanvasObject {
 		fs.choice("subject.type", lang.L("Subject type (主办单位性质)"), w.subjectTypeOptions(),
 			func(a *filing.Application) string { return a.Subject.Type },
 			func(a *filing.Application, v string) { a.Subject.Type = v }, w.rebuild),
-		fs.choice("subject.certificate_type", lang.L("Certificate type"), w.certificateOptions(false),
-			func(a *filing.Application) string { return a.Subject.CertificateType },
-			func(a *filing.Application, v string) { a.Subject.CertificateType = v }, nil),
-		fs.text("subject.certificate_number", lang.L("Certificate number"), "",
-			func(a *filing.Application) string { return a.Subject.CertificateNumber },
-			func(a *filing.Application, v string) { a.Subject.CertificateNumber = v }),
-		fs.text("subject.name", lang.L("Subject name"), lang.L("the full name on the certificate"),
-			func(a *filing.Application) string { return a.Subject.Name },
-			func(a *filing.Application, v string) { a.Subject.Name = v }),
 	)
+	w.subjectIdentity(form, w.personal(), lang.L("the full name on the certificate"))
 	w.ensureWebsite()
 	for i := range w.ctl.App().Websites {
 		form.AppendItem(fs.text(websitePath(i, "domain"), lang.L("Domain of website {{.N}}", map[string]any{"N": i + 1}), "example.com",
@@ -207,7 +215,7 @@ func (w *Wizard) productStep() fyne.CanvasObject {
 			func(a *filing.Application, v string) { p(a).Type = v }, w.rebuild),
 		fs.choice("product.product", lang.L("Product"), w.productOptions(),
 			func(a *filing.Application) string { return p(a).Product },
-			func(a *filing.Application, v string) { p(a).Product = v }, nil),
+			func(a *filing.Application, v string) { p(a).Product = v }, w.rebuild),
 		fs.number("product.months", lang.L("Months bought (renewals count)"),
 			func(a *filing.Application) int { return p(a).Months },
 			func(a *filing.Application, v int) { p(a).Months = v }),
@@ -215,6 +223,16 @@ func (w *Wizard) productStep() fyne.CanvasObject {
 			func(a *filing.Application) bool { return p(a).MainlandRegion },
 			func(a *filing.Application, v bool) { p(a).MainlandRegion = v }, nil),
 	)
+	rule, chosen := w.ctl.Pack().ProductRule(w.ctl.App().Product.Product)
+	if chosen {
+		// What this product must meet, next to the answers that show it.
+		form.Items[1].HintText = productConditions(*rule)
+		if rule.MinAmountYuan > 0 {
+			form.AppendItem(fs.yuan("product.amount_yuan", lang.L("Order amount (yuan)"),
+				func(a *filing.Application) float64 { return p(a).AmountYuan },
+				func(a *filing.Application, v float64) { p(a).AmountYuan = v }))
+		}
+	}
 	switch w.ctl.App().Product.Type {
 	case "aliyun":
 		form.AppendItem(fs.check("product.public_bandwidth", "", lang.L("Public bandwidth bought (ECS)"),

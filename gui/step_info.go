@@ -8,26 +8,63 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/divisions"
 )
 
-// address adds the fields of an address to a form.
+// address adds the fields of an address to a form: the city and county
+// are picked from the administrative divisions of the province above them.
 func (w *Wizard) address(form *widget.Form, path, label string, pick func(a *filing.Application) *filing.Address) {
+	w.mirroredAddress(form, path, label, pick, nil)
+}
+
+// mirroredAddress is address whose every edit is also copied to mirror,
+// when mirror is not nil (the mailing address while it is the domicile).
+func (w *Wizard) mirroredAddress(form *widget.Form, path, label string, pick, mirror func(a *filing.Application) *filing.Address) {
 	fs := w.fields
+	setter := func(set func(a *filing.Address, v string)) func(a *filing.Application, v string) {
+		return func(a *filing.Application, v string) {
+			set(pick(a), v)
+			if mirror != nil {
+				*mirror(a) = *pick(a)
+			}
+		}
+	}
+	// The county list follows the city, which follows the province.
+	var reloadDistrict func()
+	city, reloadCity := fs.place(path+".city", label+" · "+lang.L("city"),
+		func(a *filing.Application) []string { return divisionNames(divisions.Cities(pick(a).Province)) },
+		func(a *filing.Application) string { return pick(a).City },
+		setter(func(a *filing.Address, v string) { a.City = v }), func() { reloadDistrict() })
+	district, reloadDistrict := fs.place(path+".district", label+" · "+lang.L("district"),
+		func(a *filing.Application) []string {
+			return divisionNames(divisions.Counties(pick(a).Province, pick(a).City))
+		},
+		func(a *filing.Application) string { return pick(a).District },
+		setter(func(a *filing.Address, v string) { a.District = v }), nil)
 	form.AppendItem(fs.choice(path+".province", label+" · "+lang.L("province"), w.provinceOptions(),
 		func(a *filing.Application) string { return pick(a).Province },
-		func(a *filing.Application, v string) { pick(a).Province = v }, nil))
-	form.AppendItem(fs.text(path+".city", label+" · "+lang.L("city"), "",
-		func(a *filing.Application) string { return pick(a).City },
-		func(a *filing.Application, v string) { pick(a).City = v }))
-	form.AppendItem(fs.text(path+".district", label+" · "+lang.L("district"), "",
-		func(a *filing.Application) string { return pick(a).District },
-		func(a *filing.Application, v string) { pick(a).District = v }))
+		setter(func(a *filing.Address, v string) { a.Province = v }), func() { reloadCity(); reloadDistrict() }))
+	form.AppendItem(city)
+	form.AppendItem(district)
 	form.AppendItem(fs.text(path+".detail", label+" · "+lang.L("street and house number"), lang.L("down to the house number"),
 		func(a *filing.Application) string { return pick(a).Detail },
-		func(a *filing.Application, v string) { pick(a).Detail = v }))
+		setter(func(a *filing.Address, v string) { a.Detail = v })))
 	form.AppendItem(fs.check(path+".most_detailed", "", lang.L("There is no house number (此地址已是最详细地址)"),
 		func(a *filing.Application) bool { return pick(a).MostDetailed },
-		func(a *filing.Application, v bool) { pick(a).MostDetailed = v }, nil))
+		func(a *filing.Application, v bool) {
+			pick(a).MostDetailed = v
+			if mirror != nil {
+				*mirror(a) = *pick(a)
+			}
+		}, nil))
+}
+
+func divisionNames(ds []divisions.Division) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.Name
+	}
+	return out
 }
 
 // person adds the fields of a 负责人 to a form.
@@ -71,29 +108,86 @@ func (w *Wizard) personal() bool {
 	return ok && st.Personal
 }
 
+// subjectIdentity adds the certificate type, number and name of the
+// subject, labelled for a person in a personal filing.
+func (w *Wizard) subjectIdentity(form *widget.Form, personal bool, namePlaceholder string) {
+	fs := w.fields
+	certType, certNumber, name := lang.L("Certificate type"), lang.L("Certificate number"), lang.L("Subject name")
+	if personal {
+		certType, certNumber, name = lang.L("ID type"), lang.L("ID number"), lang.L("Name")
+		namePlaceholder = lang.L("your name as on your ID")
+	}
+	form.AppendItem(fs.choice("subject.certificate_type", certType, w.certificateOptions(false),
+		func(a *filing.Application) string { return a.Subject.CertificateType },
+		func(a *filing.Application, v string) { a.Subject.CertificateType = v }, nil))
+	form.AppendItem(fs.text("subject.certificate_number", certNumber, "",
+		func(a *filing.Application) string { return a.Subject.CertificateNumber },
+		func(a *filing.Application, v string) { a.Subject.CertificateNumber = v }))
+	form.AppendItem(fs.text("subject.name", name, namePlaceholder,
+		func(a *filing.Application) string { return a.Subject.Name },
+		func(a *filing.Application, v string) { a.Subject.Name = v }))
+}
+
+// prefillPersonalOwner fills an empty 主体负责人 of a personal filing from
+// the subject given in step 1: the filer is the owner.
+func (w *Wizard) prefillPersonalOwner() {
+	o := w.ctl.App().Subject.Owner
+	if !w.personal() || o.Name != "" || o.IDType != "" || o.IDNumber != "" {
+		return
+	}
+	w.ctl.Edit(func(a *filing.Application) {
+		a.Subject.Owner.Name = a.Subject.Name
+		a.Subject.Owner.IDType = a.Subject.CertificateType
+		a.Subject.Owner.IDNumber = a.Subject.CertificateNumber
+	})
+}
+
 func (w *Wizard) accessInfoStep() fyne.CanvasObject {
 	fs := w.fields
 	w.ensureWebsite()
+	w.prefillPersonalOwner()
+	personal := w.personal()
 	subject := newForm()
 	if w.ctl.App().Kind == filing.ContinueAccess {
 		// A continue-access filing has no type step: the identity is asked here.
 		subject.AppendItem(fs.choice("subject.type", lang.L("Subject type (主办单位性质)"), w.subjectTypeOptions(),
 			func(a *filing.Application) string { return a.Subject.Type },
 			func(a *filing.Application, v string) { a.Subject.Type = v }, w.rebuild))
-		subject.AppendItem(fs.choice("subject.certificate_type", lang.L("Certificate type"), w.certificateOptions(false),
-			func(a *filing.Application) string { return a.Subject.CertificateType },
-			func(a *filing.Application, v string) { a.Subject.CertificateType = v }, nil))
-		subject.AppendItem(fs.text("subject.certificate_number", lang.L("Certificate number"), "",
-			func(a *filing.Application) string { return a.Subject.CertificateNumber },
-			func(a *filing.Application, v string) { a.Subject.CertificateNumber = v }))
-		subject.AppendItem(fs.text("subject.name", lang.L("Subject name"), "",
-			func(a *filing.Application) string { return a.Subject.Name },
-			func(a *filing.Application, v string) { a.Subject.Name = v }))
+		w.subjectIdentity(subject, personal, "")
 	}
 	sub := func(a *filing.Application) *filing.Subject { return &a.Subject }
-	w.address(subject, "subject.domicile", lang.L("Certificate domicile"), func(a *filing.Application) *filing.Address { return &sub(a).Domicile })
-	w.address(subject, "subject.mailing_address", lang.L("Mailing address"), func(a *filing.Application) *filing.Address { return &sub(a).MailingAddress })
-	if !w.personal() {
+	domicile := func(a *filing.Application) *filing.Address { return &sub(a).Domicile }
+	mailing := func(a *filing.Application) *filing.Address { return &sub(a).MailingAddress }
+	// While the mailing address is the domicile, it is not asked: every edit
+	// of the domicile is copied to it.
+	same := w.ctl.App().Subject.Domicile == w.ctl.App().Subject.MailingAddress && w.ctl.App().Subject.Domicile.Province != ""
+	domicileLabel := lang.L("Certificate domicile")
+	if personal {
+		domicileLabel = lang.L("Address on your ID (证件住所)")
+	}
+	if same {
+		w.mirroredAddress(subject, "subject.domicile", domicileLabel, domicile, mailing)
+	} else {
+		w.address(subject, "subject.domicile", domicileLabel, domicile)
+	}
+	sameCheck := widget.NewCheck(lang.L("The mailing address is the same as the certificate domicile (通讯地址同证件住所)"), nil)
+	sameCheck.SetChecked(same)
+	sameCheck.OnChanged = func(on bool) {
+		w.ctl.Edit(func(a *filing.Application) {
+			if on {
+				a.Subject.MailingAddress = a.Subject.Domicile
+			} else {
+				// Unticked: the mailing address is asked for afresh, in the same province.
+				a.Subject.MailingAddress = filing.Address{Province: a.Subject.Domicile.Province}
+			}
+		})
+		w.rebuild()
+	}
+	subject.AppendItem(widget.NewFormItem("", sameCheck))
+	if !same {
+		w.address(subject, "subject.mailing_address", lang.L("Mailing address"), mailing)
+	}
+	if !personal {
 		subject.AppendItem(fs.text("subject.investor", lang.L("Investor or supervising body"), "",
 			func(a *filing.Application) string { return sub(a).Investor },
 			func(a *filing.Application, v string) { sub(a).Investor = v }))
@@ -104,9 +198,14 @@ func (w *Wizard) accessInfoStep() fyne.CanvasObject {
 	owner := newForm()
 	w.person(owner, "subject.owner", false, func(a *filing.Application) *filing.Person { return &sub(a).Owner })
 
+	subjectTitle, ownerNote := lang.L("Subject"), ""
+	if personal {
+		subjectTitle = lang.L("You, the individual filer")
+		ownerNote = lang.L("For a personal filing this is you: filled in from step 1.")
+	}
 	sections := []fyne.CanvasObject{
-		widget.NewCard(lang.L("Subject"), "", subject),
-		widget.NewCard(lang.L("Subject owner (主体负责人)"), "", owner),
+		widget.NewCard(subjectTitle, "", subject),
+		widget.NewCard(lang.L("Subject owner (主体负责人)"), ownerNote, owner),
 	}
 	for i := range w.ctl.App().Websites {
 		sections = append(sections, w.websiteCard(i))

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -9,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -59,6 +59,8 @@ type slotView struct {
 	// the preview appears or goes.
 	row  *fyne.Container
 	card *widget.Card
+	// path takes a typed or pasted path of the file for this slot.
+	path *widget.Entry
 }
 
 func (w *Wizard) uploadStep() fyne.CanvasObject {
@@ -66,7 +68,7 @@ func (w *Wizard) uploadStep() fyne.CanvasObject {
 	if len(needs) == 0 {
 		return paragraph(lang.L("Choose the province and subject type first: they decide which documents are needed."))
 	}
-	intro := paragraph(lang.L("Colour scans or photos of the originals, JPG or PNG, under 4 MB each. Choose a file or drop it on the window; it is checked on this computer."))
+	intro := paragraph(lang.L("Colour scans or photos of the originals, JPG or PNG, under 4 MB each. Choose a file, drop it on its slot or type its path; it is checked on this computer."))
 	cards := []fyne.CanvasObject{intro}
 	w.slots = nil
 	for _, n := range needs {
@@ -131,18 +133,9 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 	w.slots = append(w.slots, sv)
 
 	choose := widget.NewButtonWithIcon(lang.L("Choose a file…"), theme.FolderOpenIcon(), func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			path := r.URI().Path()
-			_ = r.Close()
+		showFileChooser(w.window, lang.L("Choose a file for: {{.Slot}}", map[string]any{"Slot": title}), func(path string) {
 			w.keepAndCheck(sv, path)
-		}, w.window)
-		d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".gif", ".JPG", ".JPEG", ".PNG"}))
-		d.SetConfirmText(lang.L("Choose"))
-		d.SetDismissText(lang.L("Cancel"))
-		d.Show()
+		})
 	})
 	remove := widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), func() {
 		old := attachmentOf(w.ctl.App(), slot, website)
@@ -162,8 +155,16 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 		w.checkInBackground(sv, *att)
 	}
 	head := container.NewHBox(choose, remove, sv.busy, sv.status)
+	sv.path = widget.NewEntry()
+	sv.path.SetPlaceHolder(lang.L("Or type the file's path"))
+	sv.path.OnSubmitted = func(typed string) { w.keepTyped(sv, typed) }
+	use := widget.NewButton(lang.L("OK"), func() { w.keepTyped(sv, sv.path.Text) })
+	dropHint := widget.NewLabel(lang.L("Or drop the file here"))
+	dropHint.Importance = widget.LowImportance
+	typed := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DownloadIcon()), dropHint), use, sv.path)
 	sv.row = container.NewBorder(nil, nil, sv.preview, nil, sv.checks)
-	sv.card = widget.NewCard("", title, container.NewVBox(head, v.hint, sv.row, sv.fixes))
+	v.target = choose
+	sv.card = widget.NewCard("", title, container.NewVBox(head, typed, v.area(), sv.row, sv.fixes))
 	return sv.card
 }
 
@@ -174,6 +175,7 @@ func (w *Wizard) keepAndCheck(sv *slotView, path string) {
 		dialog.ShowInformation(lang.L("Documents"), lang.L("The document store is not available in this window."), w.window)
 		return
 	}
+	rememberFolder(path)
 	w.startBusy(sv)
 	go func() {
 		att, err := w.docs.Keep(path)
@@ -220,6 +222,7 @@ func (w *Wizard) checkInBackground(sv *slotView, att filing.Attachment) {
 		rep, err := w.docs.Check(att, scan)
 		fyne.Do(func() {
 			w.stopBusy(sv)
+			w.scanDone(sv.slot, sv.website, att, rep, err)
 			if err != nil {
 				w.slotError(sv, errorText(err, w.lang))
 				return
@@ -361,6 +364,7 @@ func (w *Wizard) applyFix(sv *slotView, att filing.Attachment) {
 				return
 			}
 			w.ctl.Edit(func(a *filing.Application) { setAttachment(a, sv.slot, sv.website, &fixed) })
+			w.scanDone(sv.slot, sv.website, fixed, rep, nil)
 			w.showSlot(sv, rep)
 			w.offerUndo(lang.L("Fixed copy in use."), func() {
 				w.ctl.Edit(func(a *filing.Application) { setAttachment(a, sv.slot, sv.website, &att) })
@@ -380,15 +384,145 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// dropped puts files dropped on the window into the empty slots of the
-// step on screen, in order.
-func (w *Wizard) dropped(paths []string) {
-	for _, p := range paths {
-		for _, sv := range w.slots {
-			if attachmentOf(w.ctl.App(), sv.slot, sv.website) == nil && !sv.busy.Visible() {
-				w.keepAndCheck(sv, p)
-				break
-			}
+// keepTyped keeps the file whose path was typed in a slot; a path that
+// names no readable file is said on the slot, which keeps what it had.
+func (w *Wizard) keepTyped(sv *slotView, typed string) {
+	p := cleanPath(typed, startFolder())
+	if err := fileAt(p); err != nil {
+		w.slotError(sv, err.Error())
+		return
+	}
+	sv.path.SetText("")
+	w.keepAndCheck(sv, p)
+}
+
+// dropped takes files dropped on the window at pos (canvas coordinates).
+// A file dropped on a slot goes in that slot. A single file dropped
+// elsewhere goes in the one empty slot if there is exactly one; otherwise
+// nothing is guessed and the footer says to drop each file on its slot.
+func (w *Wizard) dropped(pos fyne.Position, paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	slots := w.slotsOnScreen()
+	if len(slots) == 0 {
+		w.say(lang.L("This step takes no files. Drop a file on its slot on the documents or photo step."), widget.WarningImportance)
+		return
+	}
+	if sv := w.slotAt(slots, pos); sv != nil {
+		switch {
+		case len(paths) > 1:
+			w.slotError(sv, lang.L("{{.Count}} files were dropped here; a slot takes one file. Drop them one at a time.", map[string]any{"Count": len(paths)}))
+		case sv.busy.Visible():
+			w.slotError(sv, lang.L("Still checking the file before; drop this one again when the check is done."))
+		default:
+			w.keepDropped(sv, paths[0])
+		}
+		return
+	}
+	var empty []*slotView
+	for _, sv := range slots {
+		if attachmentOf(w.ctl.App(), sv.slot, sv.website) == nil && !sv.busy.Visible() {
+			empty = append(empty, sv)
 		}
 	}
+	if len(paths) == 1 && len(empty) == 1 {
+		w.keepDropped(empty[0], paths[0])
+		return
+	}
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = filepath.Base(p)
+	}
+	w.say(lang.L("Not taken: {{.Files}}. Drop each file on the slot it belongs to.", map[string]any{"Files": strings.Join(names, ", ")}), widget.WarningImportance)
+}
+
+// keepDropped keeps a dropped file in sv, or says on sv why it cannot.
+func (w *Wizard) keepDropped(sv *slotView, path string) {
+	if err := fileAt(path); err != nil {
+		w.slotError(sv, err.Error())
+		return
+	}
+	w.keepAndCheck(sv, path)
+}
+
+// say puts a message in the step's footer until the next change.
+func (w *Wizard) say(msg string, imp widget.Importance) {
+	w.summary.SetText(msg)
+	w.summary.Importance = imp
+	w.summary.Refresh()
+}
+
+// slotsOnScreen are the slots of the step on screen: w.slots may still
+// hold the cards of a step left before.
+func (w *Wizard) slotsOnScreen() []*slotView {
+	shown := map[fyne.CanvasObject]bool{}
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Card:
+			shown[o] = true
+			walk(o.Content)
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(o.Content)
+		}
+	}
+	walk(w.body)
+	var out []*slotView
+	for _, sv := range w.slots {
+		if sv.card != nil && shown[sv.card] && sv.card.Visible() {
+			out = append(out, sv)
+		}
+	}
+	return out
+}
+
+// slotAt is the slot whose card is under pos, counting only the part of
+// the card scrolled into view.
+func (w *Wizard) slotAt(slots []*slotView, pos fyne.Position) *slotView {
+	d := fyne.CurrentApp().Driver()
+	inside := func(o fyne.CanvasObject) bool {
+		p, s := d.AbsolutePositionForObject(o), o.Size()
+		return pos.X >= p.X && pos.Y >= p.Y && pos.X < p.X+s.Width && pos.Y < p.Y+s.Height
+	}
+	if view := w.bodyScroll(); view != nil && !inside(view) {
+		return nil
+	}
+	for _, sv := range slots {
+		if inside(sv.card) {
+			return sv
+		}
+	}
+	return nil
+}
+
+// bodyScroll is the scroll the steps are shown in, found in the wizard's
+// content.
+func (w *Wizard) bodyScroll() *container.Scroll {
+	var found *container.Scroll
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil {
+			return
+		}
+		switch o := o.(type) {
+		case *container.Scroll:
+			if o.Content == w.body {
+				found = o
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.Split:
+			walk(o.Leading)
+			walk(o.Trailing)
+		}
+	}
+	walk(w.content)
+	return found
 }

@@ -42,6 +42,9 @@ type UI struct {
 	drafts Drafts
 	home   *Home
 	wizard *Wizard
+	// secrets keeps the passwords typed in this run, sealed, until the app
+	// quits: leaving a wizard does not lose them.
+	secrets *sessionSecrets
 }
 
 // WindowTitle is the main window's title. It contains "icpfiling" in every
@@ -50,14 +53,14 @@ func WindowTitle() string { return lang.L("ICP Access Filing Assistant · icpfil
 
 // NewUI builds the main window on the drafts list.
 func NewUI(a fyne.App, s Services) *UI {
-	ui := &UI{Services: s, app: a, lang: Language(), pack: s.Pack, drafts: s.Drafts}
+	ui := &UI{Services: s, app: a, lang: Language(), pack: s.Pack, drafts: s.Drafts, secrets: newSessionSecrets()}
 	if ui.Now == nil {
 		ui.Now = time.Now
 	}
 	ui.win = a.NewWindow(WindowTitle())
 	ui.win.Resize(fyne.NewSize(1100, 760))
 	ui.win.SetMaster()
-	ui.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+	ui.win.SetOnDropped(func(pos fyne.Position, uris []fyne.URI) {
 		if ui.wizard == nil {
 			return
 		}
@@ -65,7 +68,7 @@ func NewUI(a fyne.App, s Services) *UI {
 		for _, u := range uris {
 			paths = append(paths, u.Path())
 		}
-		ui.wizard.dropped(paths)
+		ui.wizard.dropped(pos, paths)
 	})
 	ui.showHome()
 	return ui
@@ -87,12 +90,23 @@ func (ui *UI) showHome() {
 // openWizard edits an application; every change is saved as it is made.
 func (ui *UI) openWizard(app *filing.Application) {
 	ctl := NewController(ui.pack, app, ui.Now, ui.drafts.Save)
+	// The passwords typed in this run come back when the draft is opened
+	// again; they follow every edit into the sealed keeper.
+	if app.ID != "" {
+		ui.secrets.restore(app.ID, app)
+		ctl.OnChange(func() { ui.secrets.keep(app.ID, app) })
+	}
 	ui.wizard = NewWizard(ctl, ui.showHome)
 	ui.wizard.window = ui.win
 	ui.wizard.docs = ui.Documents
 	ui.wizard.submit = ui.Submitter
+	ui.wizard.settings = ui.showSettingsThen
+	if ui.Settings != nil {
+		ui.wizard.passphrase = ui.Settings.HasPassphrase
+	}
 	ui.wizard.AddShortcuts(ui.win.Canvas())
 	ui.win.SetContent(ui.wizard.Content())
+	ui.wizard.Start()
 }
 
 // ShowError tells the user about a failure that is not tied to a field,

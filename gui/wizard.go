@@ -2,10 +2,10 @@ package gui
 
 import (
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -34,10 +34,25 @@ type Wizard struct {
 	undo    func()
 	undoBtn *widget.Button
 
+	// footer lists the step's findings, each a link to its field.
+	footer *fyne.Container
+	scroll *container.Scroll
+	// refreshStatus asks the backend for the submission's status now (the
+	// submission card's Refresh), while that card is on screen.
+	refreshStatus func()
+
 	window fyne.Window
 	docs   Documents
 	submit Submitter
-	slots  []*slotView
+	// settings, when set, opens Settings over the wizard and calls back
+	// when it is closed; passphrase says whether a store passphrase keeps
+	// the passwords across restarts.
+	settings   func(closed func())
+	passphrase func() bool
+	// passwordNoteShown: the note that the MIIT password must be typed
+	// again after a restart has been shown in this run.
+	passwordNoteShown bool
+	slots             []*slotView
 	// stepDone is closed when the step on screen is left, ending its timers.
 	stepDone chan struct{}
 }
@@ -88,6 +103,7 @@ func (w *Wizard) build() {
 	}
 	w.summary = widget.NewLabel("")
 	w.summary.Wrapping = fyne.TextWrapBreak
+	w.footer = container.NewVBox()
 	w.body = container.NewStack()
 	w.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), w.Back)
 	w.next = widget.NewButtonWithIcon(lang.L("Next"), theme.NavigateNextIcon(), w.Next)
@@ -100,9 +116,11 @@ func (w *Wizard) build() {
 	})
 	w.undoBtn = widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), w.Undo)
 	w.undoBtn.Hide()
-	buttons := container.NewHBox(closeBtn, w.undoBtn, widget.NewSeparator(), w.back, w.next)
-	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), w.summary, container.NewCenter(buttons)), nil, nil,
-		container.NewVScroll(w.body))
+	settingsBtn := widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), w.openSettings)
+	buttons := container.NewHBox(closeBtn, settingsBtn, w.undoBtn, widget.NewSeparator(), w.back, w.next)
+	w.scroll = container.NewVScroll(w.body)
+	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), w.summary, w.footer, container.NewCenter(buttons)), nil, nil,
+		w.scroll)
 	split := container.NewHSplit(w.steps, main)
 	split.Offset = 0.24
 	w.content = split
@@ -111,13 +129,19 @@ func (w *Wizard) build() {
 
 func stepIcon(st filing.StepState, current bool) fyne.Resource {
 	switch {
-	case !st.Applies:
+	case st.Status == filing.StepNotNeeded:
 		return theme.ContentRemoveIcon()
 	case current:
 		return theme.NavigateNextIcon()
-	case len(st.Blocking) > 0:
+	}
+	switch st.Status {
+	case filing.StepBlocked:
 		return theme.ErrorIcon()
-	case st.Complete:
+	case filing.StepChecking:
+		return theme.ViewRefreshIcon()
+	case filing.StepToConfirm:
+		return theme.WarningIcon()
+	case filing.StepDone:
 		return theme.ConfirmIcon()
 	}
 	return theme.RadioButtonIcon()
@@ -130,6 +154,8 @@ func (w *Wizard) show(s filing.Step) {
 	}
 	w.stepDone = make(chan struct{})
 	w.current = s
+	w.refreshStatus = nil
+	w.slots = nil
 	w.fields = &fields{ctl: w.ctl, lang: w.lang}
 	w.body.Objects = []fyne.CanvasObject{w.stepContent(s)}
 	w.body.Refresh()
@@ -159,29 +185,21 @@ func (w *Wizard) refresh() {
 	} else {
 		w.next.Enable()
 	}
-	switch {
-	case !st.Applies:
-		w.summary.SetText(st.Note(w.lang))
-		w.summary.Importance = widget.LowImportance
-	case len(st.Blocking) > 0:
-		lines := []string{lang.L("Left to do on this step: {{.Count}}", map[string]any{"Count": len(st.Blocking)})}
-		for i, f := range st.Blocking {
-			if i == 3 {
-				lines = append(lines, "…")
-				break
-			}
-			lines = append(lines, "• "+f.Message(w.lang))
-		}
-		w.summary.SetText(strings.Join(lines, "\n"))
-		w.summary.Importance = widget.WarningImportance
-	case len(st.Warnings) > 0:
-		w.summary.SetText(lang.L("This step is complete; {{.Count}} warnings can be checked or passed.", map[string]any{"Count": len(st.Warnings)}))
-		w.summary.Importance = widget.MediumImportance
-	default:
-		w.summary.SetText(lang.L("This step is complete."))
-		w.summary.Importance = widget.SuccessImportance
+	if w.current == filing.StepSubmit {
+		// The review page says it all; the footer stays empty.
+		w.summary.SetText("")
+		w.summary.Hide()
+		w.footer.Objects = nil
+		w.footer.Refresh()
+		return
 	}
+	w.summary.Show()
+	text, imp := w.stepHeadline(st)
+	w.summary.SetText(text)
+	w.summary.Importance = imp
 	w.summary.Refresh()
+	w.footer.Objects = w.footerList(st)
+	w.footer.Refresh()
 }
 
 // Next goes to the next applicable step unless this one has blocking
@@ -191,18 +209,48 @@ func (w *Wizard) Next() {
 	if len(blockers) > 0 {
 		w.fields.showAll = true
 		w.fields.refresh()
-		lines := []string{lang.L("Fix these before going on:")}
-		for _, f := range blockers {
-			lines = append(lines, "✖ "+f.Message(w.lang))
-		}
-		w.summary.SetText(strings.Join(lines, "\n"))
+		w.summary.SetText(lang.L("Fix these before going on:"))
 		w.summary.Importance = widget.DangerImportance
 		w.summary.Refresh()
+		var links []fyne.CanvasObject
+		for i, f := range blockers {
+			if i == footerLimit {
+				break
+			}
+			links = append(links, w.findingLink(f))
+		}
+		w.footer.Objects = links
+		w.footer.Refresh()
 		return
+	}
+	if w.current == filing.StepFilingPassword && to != w.current && w.needsPasswordNote() {
+		w.passwordNoteShown = true
+		dialog.ShowInformation(lang.L("The password is kept only until the app quits"),
+			lang.L("No store passphrase is set, so the MIIT filing password (and the console password) are not written to disk: they stay in this run of the app, and after a restart you type them again before submitting. To keep them encrypted, set a store passphrase in Settings."), w.window)
 	}
 	if to != w.current {
 		w.show(to)
 	}
+}
+
+// needsPasswordNote says whether the applicant still has to be told, once,
+// that the typed passwords will not outlive the app.
+func (w *Wizard) needsPasswordNote() bool {
+	a := w.ctl.App()
+	return !w.passwordNoteShown && w.window != nil && w.passphrase != nil && !w.passphrase() &&
+		(a.FilingPassword.IsSet() || a.Product.ConsolePassword.IsSet())
+}
+
+// openSettings opens Settings over the wizard; nothing typed is lost, and
+// the step is drawn again when Settings closes (the backend may be set now).
+func (w *Wizard) openSettings() {
+	if w.settings == nil {
+		if w.window != nil {
+			dialog.ShowInformation(lang.L("Settings"), lang.L("Settings are not available in this window."), w.window)
+		}
+		return
+	}
+	w.settings(func() { w.rebuild() })
 }
 
 // Back goes to the previous applicable step; nothing blocks going back.

@@ -31,12 +31,20 @@ type Options struct {
 	// Token, when set, is the bearer token every /v1 request except
 	// /v1/health must carry.
 	Token string
-	// Clock is the time the review simulation runs on; nil means the wall
-	// clock. SpeedClock makes a demo run through the review in seconds.
+	// Clock is the real time (the wall clock; nil means time.Now). Every
+	// rule about real dates uses it, never the review speed: the date
+	// filing.Validate checks an incoming filing on (the domain's 90 days,
+	// an ID's expiry), the receipt time (received_at), the times of the
+	// timeline's entries and /v1/health.
 	Clock func() time.Time
+	// Speed is how many times faster than Clock the simulated review runs
+	// (0 or 1: real time; 86400: a review day per second). It moves only the
+	// review timeline: a stage of d on the review clock ends d/Speed of
+	// real time after the filing was received.
+	Speed float64
 	// InitialReview and BureauReview are how long 初审 and 管局审核 take on
-	// Clock; zero means the rule pack's minimum (1 and 3 working days, as
-	// calendar days: the simulation does not know public holidays).
+	// the review clock; zero means the rule pack's minimum (1 and 3 working
+	// days, as calendar days: the simulation does not know public holidays).
 	InitialReview, BureauReview time.Duration
 	// Decide says how a filing's review ends. nil approves every filing.
 	Decide func(app *filing.Application) Decision
@@ -66,15 +74,6 @@ func RejectAtBureau(reasons ...string) func(*filing.Application) Decision {
 	}
 }
 
-// SpeedClock is a clock that starts at start and runs speed times faster
-// than the wall clock, so a review of days passes in seconds.
-func SpeedClock(start time.Time, speed float64) func() time.Time {
-	wall := time.Now()
-	return func() time.Time {
-		return start.Add(time.Duration(float64(time.Since(wall)) * speed))
-	}
-}
-
 // Server implements the contract. It is safe for concurrent use.
 type Server struct {
 	opt      Options
@@ -84,8 +83,11 @@ type Server struct {
 	keyLocks keyLocks
 	mux      *http.ServeMux
 	stats    Stats
-	initial  time.Duration
-	bureau   time.Duration
+	// initial and bureau are the stages on the review clock; speed is
+	// Options.Speed (1 when not set).
+	initial time.Duration
+	bureau  time.Duration
+	speed   float64
 }
 
 // Stats counts what the server saw, for tests and the benchmark.
@@ -124,6 +126,10 @@ func New(opt Options) (*Server, error) {
 	}
 	s.pack = p
 	s.initial, s.bureau = opt.InitialReview, opt.BureauReview
+	s.speed = opt.Speed
+	if s.speed <= 0 {
+		s.speed = 1
+	}
 	day := filing.DateOf(opt.Clock())
 	if s.initial <= 0 {
 		s.initial = reviewDays(p, "initial", day, 1)
@@ -254,14 +260,16 @@ func (s *Server) view(rec *record) api.Filing {
 
 // timeline derives the review's history from the receipt time and the
 // decision taken at receipt, so it needs no background goroutine and a
-// restart of the server changes nothing.
+// restart of the server changes nothing. now and every time in it are real
+// times (Options.Clock); only the length of the stages is divided by the
+// speed.
 func (s *Server) timeline(rec *record, now time.Time) []filing.StatusEvent {
 	t0 := rec.ReceivedAt
 	tl := []filing.StatusEvent{
 		{At: t0, Status: filing.StatusSubmitted},
 		{At: t0, Status: filing.StatusInitialReview},
 	}
-	t1 := t0.Add(s.initial)
+	t1 := t0.Add(s.onWall(s.initial))
 	if now.Before(t1) {
 		return tl
 	}
@@ -269,7 +277,7 @@ func (s *Server) timeline(rec *record, now time.Time) []filing.StatusEvent {
 		return append(tl, filing.StatusEvent{At: t1, Status: filing.StatusInitialRejected, Reasons: rec.Decision.Reasons})
 	}
 	tl = append(tl, filing.StatusEvent{At: t1, Status: filing.StatusBureauReview})
-	t2 := t1.Add(s.bureau)
+	t2 := t1.Add(s.onWall(s.bureau))
 	if now.Before(t2) {
 		return tl
 	}
@@ -277,6 +285,14 @@ func (s *Server) timeline(rec *record, now time.Time) []filing.StatusEvent {
 		return append(tl, filing.StatusEvent{At: t2, Status: filing.StatusBureauRejected, Reasons: rec.Decision.Reasons})
 	}
 	return append(tl, filing.StatusEvent{At: t2, Status: filing.StatusApproved})
+}
+
+// onWall is how much real time a stage of d on the review clock takes.
+func (s *Server) onWall(d time.Duration) time.Duration {
+	if s.speed == 1 {
+		return d
+	}
+	return time.Duration(float64(d) / s.speed)
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {

@@ -502,12 +502,87 @@ func TestReviewTimelineOnTheClock(t *testing.T) {
 	}
 }
 
-func TestSpeedClockRunsFaster(t *testing.T) {
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	clk := SpeedClock(start, 3600)
-	time.Sleep(5 * time.Millisecond)
-	if got := clk().Sub(start); got < 18*time.Second {
-		t.Fatalf("5 ms at ×3600 advanced only %v", got)
+// The review speed moves only the review timeline. However long a fast
+// backend has been running, an incoming filing is checked on today's real
+// date (a domain with 200 days left is accepted, one with 60 is refused by
+// the 90-day rule), received_at is the real time, and the review still
+// runs through its stages at the speed. The wall clock is injected: no
+// sleeping.
+func TestReviewSpeedMovesOnlyTheReviewTimeline(t *testing.T) {
+	const day = 24 * time.Hour
+	tests := []struct {
+		name       string
+		speed      float64
+		ranFor     time.Duration // wall time the backend ran before the filing came in
+		domainDays int           // days left on the domain's registration, real calendar
+		accepted   bool
+	}{
+		{"real time, fresh start", 1, 0, 200, true},
+		{"x86400 after an hour (ten years on the review clock)", 86400, time.Hour, 200, true},
+		{"x86400 after a day (236 years on the review clock)", 86400, day, 200, true},
+		{"x1e7 after a week", 1e7, 7 * day, 200, true},
+		{"x86400 after a day: the 90-day rule still applies", 86400, day, 60, false},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := start(t, t.TempDir(), func(o *Options) { o.Speed = tc.speed })
+			ts.now.Advance(tc.ranFor)
+			received := ts.now.Now()
+			fx := newFixture(t, 1<<10, uint64(40+i))
+			fx.app.Websites[0].DomainExpires = filing.DateOf(received.AddDate(0, 0, tc.domainDays)).String()
+			fx.js, _ = json.Marshal(fx.app)
+			ctype, body := encode(t, fx.parts("pw"))
+			status, _, b := ts.post(t, key1, ctype, body)
+			if !tc.accepted {
+				p := decode[api.Problem](t, b)
+				if status != http.StatusUnprocessableEntity || len(p.Details) != 1 || p.Details[0].Field != "websites[0].domain_expires" {
+					t.Fatalf("want a 422 on the domain's expiry only, got %d %s", status, b)
+				}
+				return
+			}
+			if status != http.StatusCreated {
+				t.Fatalf("a domain with %d days left was refused after %v at x%v: %d %s", tc.domainDays, tc.ranFor, tc.speed, status, b)
+			}
+			got := decode[api.Filing](t, b)
+			if !got.ReceivedAt.Equal(received) {
+				t.Fatalf("received_at %v, want the real time %v", got.ReceivedAt, received)
+			}
+			if got.Status != filing.StatusInitialReview {
+				t.Fatalf("status at receipt %s", got.Status)
+			}
+			// 初审 takes a day and 管局审核 three on the review clock.
+			initial := time.Duration(float64(day) / tc.speed)
+			bureau := time.Duration(float64(3*day) / tc.speed)
+			for _, step := range []struct {
+				advance time.Duration
+				want    filing.Status
+			}{
+				{initial - 1, filing.StatusInitialReview},
+				{1, filing.StatusBureauReview},
+				{bureau - 1, filing.StatusBureauReview},
+				{1, filing.StatusApproved},
+			} {
+				ts.now.Advance(step.advance)
+				status, _, b := ts.get(t, api.PathFilings+"/"+got.ID, testToken)
+				if status != 200 {
+					t.Fatalf("%d %s", status, b)
+				}
+				f := decode[api.Filing](t, b)
+				if f.Status != step.want {
+					t.Fatalf("at +%v real time: %s, want %s", ts.now.Now().Sub(received), f.Status, step.want)
+				}
+				for _, e := range f.Timeline {
+					if e.At.Before(received) || e.At.After(ts.now.Now()) {
+						t.Fatalf("timeline entry %s at %v is not a real time between receipt %v and now %v", e.Status, e.At, received, ts.now.Now())
+					}
+				}
+			}
+			// /v1/health tells the real time too.
+			_, _, b = ts.get(t, api.PathHealth, "")
+			if h := decode[api.Health](t, b); !h.Time.Equal(ts.now.Now()) {
+				t.Fatalf("health time %v, want %v", h.Time, ts.now.Now())
+			}
+		})
 	}
 }
 

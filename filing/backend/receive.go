@@ -170,6 +170,8 @@ func (sub *submission) receive(key string, mr *multipart.Reader) {
 	app.FilingPassword = filing.NewSecret(secrets.FilingPassword)
 	app.Product.ConsolePassword = filing.NewSecret(secrets.ConsolePassword)
 
+	// The date rules (the domain's remaining days, an ID's expiry) are about
+	// today's real date: Clock, never the accelerated review clock.
 	if findings := filing.Validate(app, s.pack, s.opt.Clock()); filing.Blocking(findings) > 0 {
 		prob := &api.Problem{Code: api.CodeValidationFailed,
 			ZH: fmt.Sprintf("申请有 %d 处须修改，未被接收。", filing.Blocking(findings)),
@@ -272,6 +274,7 @@ func (sub *submission) receive(key string, mr *multipart.Reader) {
 	if s.opt.Decide != nil {
 		decision = s.opt.Decide(app)
 	}
+	// ReceivedAt is a real time; the review timeline counts from it at Speed.
 	rec := &record{ID: id, Key: key, Fingerprint: fingerprint, ReceivedAt: s.opt.Clock().UTC(),
 		Files: files, Decision: decision, Secrets: map[string]string{"filing_password": s.disk.hashSecret(secrets.FilingPassword)}}
 	if secrets.ConsolePassword != "" {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/imaging"
 )
 
@@ -182,19 +183,7 @@ func imageFindings(r imaging.Result) []filing.Finding {
 		return []filing.Finding{{Rule: "image.unreadable", Severity: filing.Block, Field: field, Step: filing.StepOf("documents", ""),
 			ZH: "扫描件无法检查：" + name, EN: "the scan could not be checked: " + name, Source: "IMG"}}
 	}
-	var out []filing.Finding
-	for _, c := range r.Report.Checks {
-		sev := filing.Warn
-		switch c.Verdict {
-		case imaging.Pass:
-			continue
-		case imaging.Fail:
-			sev = filing.Block
-		}
-		out = append(out, filing.Finding{Rule: c.ID, Severity: sev, Field: field, Step: filing.StepOf("documents", ""),
-			ZH: name + "：" + c.ZH, EN: name + ": " + c.EN, Measured: c.Measured, Limit: c.Threshold, Source: "IMG"})
-	}
-	return out
+	return scans.Findings(r.Report, field, name)
 }
 
 // BatchFinding is a batch-level finding and the index of its filing.

@@ -3,7 +3,7 @@ package batch
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
+	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/store"
@@ -12,6 +12,8 @@ import (
 
 // Outbox is what bulk submit needs of *submit.Outbox.
 type Outbox interface {
+	// Assess is the readiness gate Submit applies.
+	Assess(app *filing.Application) filing.Readiness
 	Submit(app *filing.Application) (submit.Submission, error)
 	List() ([]submit.Submission, error)
 	Retry(id string) error
@@ -20,7 +22,7 @@ type Outbox interface {
 // Row states beyond the outbox's own (submit.State).
 const (
 	StateNotSent = "not_sent" // never handed to the outbox
-	StateBlocked = "blocked"  // Validate found blocking findings
+	StateBlocked = "blocked"  // the readiness gate refused it (filing.Assess)
 	StateError   = "error"    // the draft or the outbox refused it
 )
 
@@ -30,10 +32,15 @@ type RowStatus struct {
 	DraftID      string `json:"draft_id"`
 	State        string `json:"state"`
 	SubmissionID string `json:"submission_id,omitempty"`
-	// Blocking counts the blocking findings of a blocked row.
-	Blocking int    `json:"blocking,omitempty"`
-	ZH       string `json:"zh,omitempty"`
-	EN       string `json:"en,omitempty"`
+	// Blocking, ToConfirm and Checking count the reasons of a blocked row
+	// by kind (filing.Readiness); Findings are those reasons, each with
+	// its rule id, blockers first.
+	Blocking  int              `json:"blocking,omitempty"`
+	ToConfirm int              `json:"to_confirm,omitempty"`
+	Checking  int              `json:"checking,omitempty"`
+	Findings  []filing.Finding `json:"findings,omitempty"`
+	ZH        string           `json:"zh,omitempty"`
+	EN        string           `json:"en,omitempty"`
 }
 
 // Message is the row's reason in "zh" or "en".
@@ -138,14 +145,35 @@ func Statuses(st RecordStore, ob Outbox, b *Batch) ([]RowStatus, error) {
 	return out, nil
 }
 
-// SubmitAll hands every filing of the batch to the outbox, except those
+// SubmitOptions say how bulk submit treats the rows.
+type SubmitOptions struct {
+	// OnlyFailed acts only on failed rows (RowStatus.Failed).
+	OnlyFailed bool
+	// AcceptWarnings acknowledges every scan warning the readiness gate
+	// lists to confirm, in the draft (saved), before submitting it.
+	AcceptWarnings bool
+	// Now stamps the acknowledgements; nil means time.Now.
+	Now func() time.Time
+}
+
+// SubmitAll is Submit with only onlyFailed set.
+func SubmitAll(st *store.Store, ob Outbox, b *Batch, onlyFailed bool) ([]RowStatus, error) {
+	return Submit(st, ob, b, SubmitOptions{OnlyFailed: onlyFailed})
+}
+
+// Submit hands every filing of the batch to the outbox, except those
 // with a submission already pending or accepted (the outbox keeps one
 // pending submission per draft, and an accepted one must not be sent
-// twice). With onlyFailed it acts only on failed rows (RowStatus.Failed):
-// held submissions are retried under their key, blocked, refused and
-// cancelled ones are submitted again from the (fixed) draft. One row's
-// failure never stops the others.
-func SubmitAll(st *store.Store, ob Outbox, b *Batch, onlyFailed bool) ([]RowStatus, error) {
+// twice). A filing the readiness gate refuses is reported blocked with
+// its reasons and not queued. With OnlyFailed it acts only on failed rows
+// (RowStatus.Failed): held submissions are retried under their key,
+// blocked, refused and cancelled ones are submitted again from the
+// (fixed) draft. One row's failure never stops the others.
+func Submit(st *store.Store, ob Outbox, b *Batch, opt SubmitOptions) ([]RowStatus, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	onlyFailed := opt.OnlyFailed
 	before, err := Statuses(st, ob, b)
 	if err != nil {
 		return nil, err
@@ -172,7 +200,7 @@ func SubmitAll(st *store.Store, ob Outbox, b *Batch, onlyFailed bool) ([]RowStat
 		case onlyFailed && r.State == StateNotSent:
 			continue
 		}
-		out[i] = submitOne(st, ob, b.Filings[i])
+		out[i] = submitOne(st, ob, b.Filings[i], opt)
 	}
 	data, err := json.Marshal(out)
 	if err != nil {
@@ -181,20 +209,34 @@ func SubmitAll(st *store.Store, ob Outbox, b *Batch, onlyFailed bool) ([]RowStat
 	return out, st.PutRecord(statusNS, b.ID, data)
 }
 
-func submitOne(st *store.Store, ob Outbox, m Member) RowStatus {
+func submitOne(st *store.Store, ob Outbox, m Member, opt SubmitOptions) RowStatus {
 	r := RowStatus{Key: m.Key, DraftID: m.DraftID}
 	app, _, err := st.LoadDraft(m.DraftID)
 	if err != nil {
 		r.State, r.ZH, r.EN = StateError, messageOf(err, "zh"), messageOf(err, "en")
 		return r
 	}
+	if opt.AcceptWarnings {
+		if ready := ob.Assess(app); len(ready.ToConfirm) > 0 {
+			now := opt.Now()
+			for _, f := range ready.ToConfirm {
+				app.Acknowledge(f, true, now)
+			}
+			// Kept with the filing, as the window keeps its ticks.
+			if _, err := st.SaveDraft(app); err != nil {
+				r.State, r.ZH, r.EN = StateError, messageOf(err, "zh"), messageOf(err, "en")
+				return r
+			}
+		}
+	}
 	s, err := ob.Submit(app)
 	var be *submit.BlockedError
 	switch {
 	case errors.As(err, &be):
-		r.State, r.Blocking = StateBlocked, filing.Blocking(be.Findings)
-		r.ZH = fmt.Sprintf("有 %d 个阻断问题，未提交。", r.Blocking)
-		r.EN = fmt.Sprintf("%d blocking findings; not submitted", r.Blocking)
+		rd := be.Readiness
+		r.State, r.Findings = StateBlocked, be.Findings
+		r.Blocking, r.ToConfirm, r.Checking = len(rd.Blocking), len(rd.ToConfirm), len(rd.Checking)
+		r.ZH, r.EN = be.Message("zh"), be.Message("en")
 	case err != nil:
 		r.State, r.ZH, r.EN = StateError, messageOf(err, "zh"), messageOf(err, "en")
 	default:

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -108,7 +109,11 @@ type Submission struct {
 	ReceivedAt time.Time            `json:"received_at,omitzero"`
 	Status     filing.Status        `json:"status,omitempty"`
 	Timeline   []filing.StatusEvent `json:"timeline,omitempty"`
-	NextPollAt time.Time            `json:"next_poll_at,omitzero"`
+	// NextPollAt is when the worker next reads the status of a filing under
+	// review (Accepted); CheckedAt is when the backend's status was last
+	// read successfully (the acceptance counts, and so does Refresh).
+	NextPollAt time.Time `json:"next_poll_at,omitzero"`
+	CheckedAt  time.Time `json:"checked_at,omitzero"`
 
 	// Application is the filing as sent, secrets masked.
 	Application json.RawMessage `json:"application,omitempty"`
@@ -131,10 +136,14 @@ type Options struct {
 	// Client is the configured backend; nil until one is configured, and
 	// then nothing is sent: filings wait in the outbox.
 	Client *Client
-	// Pack and Now gate Submit: a filing with blocking findings is refused
-	// before it is queued. Pack nil means filing.DefaultPack().
-	Pack *filing.Pack
-	Now  func() time.Time
+	// Pack, Now and Scans gate Submit (filing.Assess): a filing with a
+	// blocking finding, a failing scan, a scan not checked or a warning not
+	// acknowledged is refused before it is queued. Pack nil means
+	// filing.DefaultPack(). Scans nil means no scan can be judged, so a
+	// filing with any file is refused: nothing is sent unchecked.
+	Pack  *filing.Pack
+	Now   func() time.Time
+	Scans ScanJudge
 	// Concurrency is how many uploads run at once; 0 means 2.
 	Concurrency int
 	// BackoffBase and BackoffMax bound the wait between sending rounds
@@ -153,6 +162,15 @@ type Options struct {
 	OnProgress func(id string, p Progress)
 	// Logger gets one line per event; it never gets personal data.
 	Logger *slog.Logger
+
+	// Status polling (issue 13). PollInterval above is how often a filing
+	// under review is polled while Run runs (default 10 minutes).
+	// StartPollDelay is how soon after Run starts every filing still under
+	// review (Accepted: neither approved nor rejected) is polled, whatever
+	// its record's NextPollAt says, so that a status that moved while the
+	// app was closed shows at once; 0 means 2 s, negative means at the
+	// worker's first look.
+	StartPollDelay time.Duration
 }
 
 // Outbox keeps submissions in the store and, while Run runs, sends them
@@ -221,6 +239,12 @@ func NewOutbox(st Store, opt Options) *Outbox {
 	if opt.MaxAttempts <= 0 {
 		opt.MaxAttempts = 200
 	}
+	switch {
+	case opt.StartPollDelay == 0:
+		opt.StartPollDelay = 2 * time.Second
+	case opt.StartPollDelay < 0:
+		opt.StartPollDelay = 0
+	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -257,20 +281,62 @@ func (o *Outbox) Kick() {
 	}
 }
 
-// BlockedError is a filing that Validate does not let through.
-type BlockedError struct{ Findings []filing.Finding }
+// ScanJudge gives the check report of every file a filing would send
+// (scans.Checker), kept or made now.
+type ScanJudge interface {
+	Results(app *filing.Application, asOf time.Time) []filing.ScanResult
+}
+
+// BlockedError is a filing the readiness gate does not let through;
+// Findings are its reasons (filing.Readiness.Reasons), blockers first.
+type BlockedError struct {
+	Findings  []filing.Finding
+	Readiness filing.Readiness
+}
 
 func (e *BlockedError) Error() string {
-	return fmt.Sprintf("the filing has %d blocking findings", filing.Blocking(e.Findings))
+	r := e.Readiness
+	return fmt.Sprintf("the filing is not ready: %d blocking, %d warnings to acknowledge, %d files not checked", len(r.Blocking), len(r.ToConfirm), len(r.Checking))
 }
 
 // Message is the text in "zh" or "en".
 func (e *BlockedError) Message(lang string) string {
-	n := filing.Blocking(e.Findings)
-	if lang == "en" {
-		return fmt.Sprintf("the filing has %d blocking problems; fix them before submitting", n)
+	r := e.Readiness
+	var zh, en []string
+	if n := len(r.Blocking); n > 0 {
+		zh = append(zh, fmt.Sprintf("%d 处阻断问题须先修改", n))
+		en = append(en, plural(n, "blocking problem must be fixed", "blocking problems must be fixed"))
 	}
-	return fmt.Sprintf("申请还有 %d 处阻断问题，请先修改再提交。", n)
+	if n := len(r.ToConfirm); n > 0 {
+		zh = append(zh, fmt.Sprintf("%d 条扫描件警告须逐条确认", n))
+		en = append(en, plural(n, "scan warning must be acknowledged", "scan warnings must be acknowledged"))
+	}
+	if n := len(r.Checking); n > 0 {
+		zh = append(zh, fmt.Sprintf("%d 个文件尚未检查完毕", n))
+		en = append(en, plural(n, "file has not been checked yet", "files have not been checked yet"))
+	}
+	if lang == "en" {
+		return "not submitted: " + strings.Join(en, "; ") + "."
+	}
+	return "未提交：" + strings.Join(zh, "；") + "。"
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Assess is the readiness gate for app as Submit applies it.
+func (o *Outbox) Assess(app *filing.Application) filing.Readiness {
+	now := o.opt.Now()
+	var results []filing.ScanResult
+	if o.opt.Scans != nil {
+		results = o.opt.Scans.Results(app, now)
+	}
+	return filing.Assess(app, o.opt.Pack, now, nil, nil, results)
 }
 
 // Submit is the Submit button: it checks the filing (Validate must find
@@ -279,8 +345,8 @@ func (e *BlockedError) Message(lang string) string {
 // sent. The worker sends it when a backend is configured and reachable.
 // app.ID, the draft's id, is kept as the submission's DraftID.
 func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
-	if fs := filing.Validate(app, o.opt.Pack, o.opt.Now()); filing.Blocking(fs) > 0 {
-		return Submission{}, &BlockedError{Findings: fs}
+	if r := o.Assess(app); !r.Sendable() {
+		return Submission{}, &BlockedError{Findings: r.Reasons(), Readiness: r}
 	}
 	var size int64
 	for _, e := range api.Manifest(app) {
@@ -297,11 +363,20 @@ func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
 	// through must not make a second filing: the same content reuses the
 	// pending record (and its idempotency key); changed content replaces
 	// a record that is only waiting; one already on its way is kept.
-	if prev, ok := o.pendingFor(app.ID); ok {
-		if prev.State == Sending || bytes.Equal(prev.Application, snap) {
-			// Pressing Submit again is asking to try again now.
+	if prev, ok := o.pendingFor(app.ID, snap); ok {
+		if prev.State == Sending || sameContent(prev.Application, snap) {
+			// Pressing Submit again is asking to try again now, and the
+			// passwords given with it are the ones a held record waits
+			// for (`submit FILE.json` after a restart without a store
+			// passphrase).
 			if prev.State == Held || prev.State == Queued {
-				if err := o.Retry(prev.ID); err != nil {
+				var err error
+				if false && app.FilingPassword.IsSet() {
+					err = o.ProvideSecrets(prev.ID, app.FilingPassword, app.Product.ConsolePassword)
+				} else {
+					err = o.Retry(prev.ID)
+				}
+				if err != nil {
 					return Submission{}, err
 				}
 				return o.Get(prev.ID)
@@ -326,21 +401,53 @@ func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
 	return sub, nil
 }
 
-// pendingFor is the submission of a draft that has not gone through yet.
-func (o *Outbox) pendingFor(draftID string) (Submission, bool) {
-	if draftID == "" {
-		return Submission{}, false
-	}
+// pendingFor is the submission of the same filing that has not gone
+// through yet: the draft's, or, for a filing that is no draft (an input
+// file given to `submit`), one of the same content.
+func (o *Outbox) pendingFor(draftID string, snap []byte) (Submission, bool) {
 	subs, err := o.List()
 	if err != nil {
 		return Submission{}, false
 	}
 	for _, s := range subs {
-		if s.DraftID == draftID && s.State.Pending() {
+		if !s.State.Pending() {
+			continue
+		}
+		if draftID != "" && s.DraftID == draftID || draftID == "" && s.DraftID == "" && sameContent(s.Application, snap) {
 			return s, true
 		}
 	}
 	return Submission{}, false
+}
+
+// sameContent says whether two snapshots are the same filing. When the
+// warnings were acknowledged are not part of it: `submit --accept-warnings
+// FILE.json` acknowledges them anew on every run.
+func sameContent(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	na, nb := withoutAckTimes(a), withoutAckTimes(b)
+	return na != nil && bytes.Equal(na, nb)
+}
+
+func withoutAckTimes(snap []byte) []byte {
+	var m map[string]any
+	if json.Unmarshal(snap, &m) != nil {
+		return nil
+	}
+	if acks, ok := m["acknowledgements"].([]any); ok {
+		for _, k := range acks {
+			if km, ok := k.(map[string]any); ok {
+				delete(km, "at")
+			}
+		}
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	return out
 }
 
 func secretName(id, which string) string { return "outbox/" + id + "/" + which }
@@ -576,6 +683,27 @@ func (o *Outbox) putLocked(s *Submission) error {
 		o.index[s.ID] = entryOf(s)
 	}
 	return nil
+}
+
+// pollAfterStart brings the next poll of every filing still under review
+// forward to StartPollDelay from now; Run calls it as it starts. A record
+// due sooner keeps its time.
+func (o *Outbox) pollAfterStart() {
+	all, err := o.List()
+	if err != nil {
+		return
+	}
+	due := o.opt.Now().Add(o.opt.StartPollDelay)
+	for _, s := range all {
+		if s.State != Accepted || !s.NextPollAt.After(due) {
+			continue
+		}
+		_ = o.update(s.ID, func(s *Submission) {
+			if s.State == Accepted && s.NextPollAt.After(due) {
+				s.NextPollAt = due
+			}
+		})
+	}
 }
 
 // entry is what the worker needs of a record to decide what is due.

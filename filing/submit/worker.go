@@ -12,11 +12,13 @@ import (
 
 // Run is the worker: until ctx ends it sends queued submissions (at most
 // Options.Concurrency at once), backs off while the backend is unreachable,
-// and polls accepted ones until their review ends. It returns when ctx is
-// done and every upload it started has stopped; an upload stopped this way
-// stays queued and goes out on the next Run under the same key.
+// and polls accepted ones until their review ends: shortly after it starts
+// (Options.StartPollDelay) and then every Options.PollInterval. It returns
+// when ctx is done and every upload it started has stopped; an upload
+// stopped this way stays queued and goes out on the next Run under the same key.
 func (o *Outbox) Run(ctx context.Context) error {
 	o.recover()
+	o.pollAfterStart()
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	slots := make(chan struct{}, o.opt.Concurrency)
@@ -183,7 +185,7 @@ func (o *Outbox) send(ctx context.Context, c *Client, id string) {
 			s.State, s.Findings = Accepted, nil
 			s.Backend, s.RemoteID, s.ReceivedAt = c.BaseURL(), f.ID, f.ReceivedAt
 			s.NextPollAt = now.Add(o.opt.PollInterval)
-			applyStatus(s, f)
+			applyStatus(s, f, now)
 		})
 		o.forgetSecrets(s.ID)
 		o.opt.Logger.Info("accepted", "id", s.ID, "remote", f.ID)
@@ -299,7 +301,7 @@ func (o *Outbox) poll(ctx context.Context, c *Client, id string) {
 	}
 	var rejected bool
 	_ = o.update(s.ID, func(s *Submission) {
-		applyStatus(s, f)
+		applyStatus(s, f, now)
 		s.NextPollAt = now.Add(o.opt.PollInterval)
 		rejected = s.State == Rejected
 	})
@@ -310,9 +312,9 @@ func (o *Outbox) poll(ctx context.Context, c *Client, id string) {
 	}
 }
 
-// applyStatus copies the backend's view into the record.
-func applyStatus(s *Submission, f *api.Filing) {
-	s.Status, s.Timeline = f.Status, f.Timeline
+// applyStatus copies the backend's view, read at now, into the record.
+func applyStatus(s *Submission, f *api.Filing, now time.Time) {
+	s.Status, s.Timeline, s.CheckedAt = f.Status, f.Timeline, now
 	switch {
 	case f.Rejected():
 		s.State = Rejected
@@ -321,7 +323,8 @@ func applyStatus(s *Submission, f *api.Filing) {
 	}
 }
 
-// Refresh reads an accepted submission's status now.
+// Refresh reads an accepted submission's status now; the next automatic
+// poll is then a PollInterval later.
 func (o *Outbox) Refresh(ctx context.Context, id string) (Submission, error) {
 	s, err := o.Get(id)
 	if err != nil {
@@ -337,8 +340,15 @@ func (o *Outbox) Refresh(ctx context.Context, id string) (Submission, error) {
 	if err != nil {
 		return s, err
 	}
+	now := o.opt.Now()
 	rejected := false
-	err = o.update(id, func(s *Submission) { applyStatus(s, f); rejected = s.State == Rejected })
+	err = o.update(id, func(s *Submission) {
+		applyStatus(s, f, now)
+		if s.State == Accepted {
+			s.NextPollAt = now.Add(o.opt.PollInterval)
+		}
+		rejected = s.State == Rejected
+	})
 	if err != nil {
 		return s, err
 	}

@@ -484,3 +484,15 @@ func docClamp(v float64) uint8 {
 	}
 	return uint8(v + 0.5)
 }
+
+// PassingScan is a generated scan that passes every check of kind (an
+// imaging.Kind's name, e.g. "id_front", "business_licence"): an ID card
+// on a dark table for the ID kinds, an A4 page scanned flat for the
+// others. Tests of the readiness gate and the scripted walk of the window
+// fill a filing's slots with them.
+func PassingScan(kind string, seed uint64) *image.NRGBA {
+	if kind == "id_front" || kind == "id_back" {
+		return Document(DocSpec{Shape: IDCard, Surface: PlainDark, W: 1600, H: 1200, Seed: seed})
+	}
+	return Document(DocSpec{Shape: A4Licence, Surface: Scanner, W: 1600, H: 1200, Seed: seed})
+}
