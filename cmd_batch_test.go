@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/batch"
+	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/filing/submit"
 )
 
@@ -133,5 +136,85 @@ func TestBatchCommands(t *testing.T) {
 	}
 	if code, _, _ := runCLI("batch", "frobnicate"); code != exitUnreadable {
 		t.Errorf("unknown subcommand: %d", code)
+	}
+}
+
+// TestBatchSubmitGate: bulk submit goes through the readiness gate row by
+// row. A filing whose photo shows a red top is refused with its reason
+// (text and --json) while the others go; one whose verification form
+// warns waits for --accept-warnings, which keeps the acknowledgement in
+// its draft; the reference backend never gets the refused filing.
+func TestBatchSubmitGate(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	pass := filepath.Join(dir, "pass")
+	_ = os.WriteFile(pass, []byte("agency-passphrase\n"), 0o600)
+	common := []string{"--data-dir", data, "--passphrase-file", pass}
+
+	scans := filepath.Join(dir, "scans")
+	_ = os.Mkdir(scans, 0o755)
+	writeBatchScans(t, scans, "A", "photo", "photo-red")
+	writeBatchScans(t, scans, "B")
+	writeBatchScans(t, scans, "C", "verification_form", "form-small")
+	sheet := batchCSV(t,
+		map[string]string{"key": "A", "filing_password": "pw-a"},
+		map[string]string{"key": "B", "subject_name": "宁波另一科技有限公司", "certificate_number": "91330200MA2AXY1232",
+			"owner_mobile": "13600136000", "site_owner_mobile": "13500135000", "site_owner_emergency": "", "domain": "b.example.net", "filing_password": "pw-b"},
+		map[string]string{"key": "C", "subject_name": "第三科技有限公司", "certificate_number": "91330100MA2B3C4D5N",
+			"owner_mobile": "13300133000", "site_owner_mobile": "13200132000", "site_owner_emergency": "", "domain": "c.example.net", "filing_password": "pw-c"},
+	)
+	if code, out, errs := runCLI(append([]string{"batch", "import", sheet, "--scans", scans}, common...)...); code != exitClean {
+		t.Fatalf("import: %d\n%s%s", code, out, errs)
+	}
+
+	backendDir := t.TempDir()
+	url, tokenFile := startBackendCmdIn(t, backendDir)
+	sub := append([]string{"batch", "submit", "--backend", url, "--token-file", tokenFile, "--wait", "20s"}, common...)
+	code, out, errs := runCLI(append(sub, "--json")...)
+	var got struct {
+		Rows []batch.RowStatus `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != exitBlocked || len(got.Rows) != 3 {
+		t.Fatalf("submit --json: exit %d, %v\n%s%s", code, err, out, errs)
+	}
+	a, b, c := got.Rows[0], got.Rows[1], got.Rows[2]
+	if a.State != batch.StateBlocked || a.Blocking != 1 || a.SubmissionID != "" || len(a.Findings) != 1 ||
+		a.Findings[0].Rule != "photo.clothing" || a.Findings[0].Field != "photo" {
+		t.Fatalf("row A (red top): %+v", a)
+	}
+	if b.State != string(submit.Accepted) {
+		t.Fatalf("row B should have gone: %+v", b)
+	}
+	if c.State != batch.StateBlocked || c.Blocking != 0 || c.ToConfirm != 1 || len(c.Findings) != 1 || c.Findings[0].Rule != "document.resolution" {
+		t.Fatalf("row C (warned form): %+v", c)
+	}
+	if n := backendFilings(t, backendDir); n != 1 {
+		t.Fatalf("the backend holds %d filings, want only B's", n)
+	}
+
+	// In text, each refused row names its reasons; --accept-warnings lets
+	// C go and still refuses A's failure.
+	code, out, errs = runCLI(append(sub, "--retry-failed", "--accept-warnings")...)
+	if code != exitBlocked || !strings.Contains(out, "A  有阻断问题") || !strings.Contains(out, "    [阻断] photo.clothing · photo: ") {
+		t.Fatalf("retry with --accept-warnings: exit %d\n%s%s", code, out, errs)
+	}
+	if accepted := submit.Accepted.Label("zh"); !strings.Contains(out, "C  "+accepted) {
+		t.Fatalf("C should be accepted once its warning is acknowledged:\n%s", out)
+	}
+	if n := backendFilings(t, backendDir); n != 2 {
+		t.Fatalf("the backend holds %d filings, want B's and C's", n)
+	}
+	st, err := store.Open(store.Options{Dir: data, Passphrase: filing.NewSecret("agency-passphrase"), SnapshotInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	draft, _, err := st.LoadDraft(c.DraftID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(draft.Acknowledgements) != 1 || draft.Acknowledgements[0].Rule != "document.resolution" ||
+		draft.Acknowledgements[0].Field != "documents.verification_form[0]" {
+		t.Fatalf("draft C keeps %+v", draft.Acknowledgements)
 	}
 }

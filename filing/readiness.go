@@ -157,11 +157,11 @@ func Assess(app *Application, pack *Pack, asOf time.Time, validated, extra []Fin
 		case !ok || res.State == ScanPending:
 			r.Checking = append(r.Checking, Finding{Rule: "scan.pending", Severity: Block, Field: t.Field, Step: StepOf(t.Field, app.Kind),
 				File: t.Attachment.SHA256, Source: "IMG",
-				ZH: t.ZH + "（" + t.Attachment.OriginalName + "）尚未检查完毕。", EN: "The " + t.EN + " (" + t.Attachment.OriginalName + ") has not been checked yet."})
+				ZH: t.ZH + "（" + t.Attachment.OriginalName + "）尚未检查完毕。", EN: upperFirst(t.EN) + " (" + t.Attachment.OriginalName + ") has not been checked yet."})
 		case res.State == ScanUnreadable:
 			r.Findings = append(r.Findings, Finding{Rule: "scan.unreadable", Severity: Block, Field: t.Field, Step: StepOf(t.Field, app.Kind),
 				File: t.Attachment.SHA256, Source: "IMG",
-				ZH: t.ZH + "（" + t.Attachment.OriginalName + "）无法检查：" + res.ProblemZH, EN: "The " + t.EN + " (" + t.Attachment.OriginalName + ") cannot be checked: " + res.ProblemEN})
+				ZH: t.ZH + "（" + t.Attachment.OriginalName + "）无法检查：" + res.ProblemZH, EN: upperFirst(t.EN) + " (" + t.Attachment.OriginalName + ") cannot be checked: " + res.ProblemEN})
 		default:
 			for _, f := range res.Findings {
 				f.Field, f.File, f.Step = t.Field, t.Attachment.SHA256, StepOf(t.Field, app.Kind)
@@ -191,4 +191,13 @@ func scanFor(scans []ScanResult, t ScanTarget) (ScanResult, bool) {
 		}
 	}
 	return ScanResult{}, false
+}
+
+// upperFirst starts an English name with a capital, as the start of a
+// sentence: the pack's names start either way.
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }

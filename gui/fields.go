@@ -79,9 +79,9 @@ func (v *fieldView) area() fyne.CanvasObject {
 type oneLine struct{}
 
 func (oneLine) MinSize([]fyne.CanvasObject) fyne.Size {
-	probe := widget.NewLabel("Ag")
-	probe.SizeName = theme.SizeNameCaptionText
-	return fyne.NewSize(0, probe.MinSize().Height)
+	// The height of one line of caption text in a label, in the current theme.
+	h := fyne.MeasureText("Ag", theme.Size(theme.SizeNameCaptionText), fyne.TextStyle{}).Height
+	return fyne.NewSize(0, h+2*theme.Size(theme.SizeNameInnerPadding))
 }
 
 func (oneLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {

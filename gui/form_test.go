@@ -72,6 +72,9 @@ func TestFindingDoesNotMoveTheNextField(t *testing.T) {
 	if !name.hint.Visible() || !strings.Contains(name.hint.Text, "网站名称至少需要 3 个汉字") {
 		t.Fatalf("no finding shown: %q", name.hint.Text)
 	}
+	if h := (oneLine{}).MinSize(nil).Height; h < name.hint.MinSize().Height {
+		t.Errorf("the reserved line (%v) is lower than the finding (%v)", h, name.hint.MinSize().Height)
+	}
 	if pos, size := where(); pos != pos0 || size != size0 {
 		t.Errorf("the finding moved the next field from %v to %v (form %v → %v)", pos0, pos, size0, size)
 	}

@@ -307,3 +307,36 @@ func TestPasswordsSurviveLeavingTheWizard(t *testing.T) {
 		t.Fatal("the password field is empty after coming back")
 	}
 }
+
+// Without a store passphrase, the applicant is told once, on leaving step
+// 3 with a password typed, that it must be typed again after a restart.
+func TestPasswordNoteOnceWhenLeavingStep3(t *testing.T) {
+	wz, w, _ := newTestWizard(t, &filing.Application{SchemaVersion: filing.SchemaVersion, Province: "12"})
+	wz.passphrase = func() bool { return false }
+	notes := func() int {
+		n := 0
+		for _, o := range w.Canvas().Overlays().List() {
+			if strings.Contains(test.RenderObjectToMarkup(o), "密码只保留到程序退出") {
+				n++
+			}
+		}
+		return n
+	}
+	fyne.DoAndWait(func() {
+		wz.show(filing.StepFilingPassword)
+		wz.show(filing.StepAccessInfo)
+	})
+	if notes() != 0 {
+		t.Fatal("the note shows with no password typed")
+	}
+	fyne.DoAndWait(func() {
+		wz.show(filing.StepFilingPassword)
+		wz.ctl.Edit(func(a *filing.Application) { a.FilingPassword = filing.NewSecret("pw") })
+		wz.show(filing.StepAccessInfo)
+		wz.show(filing.StepFilingPassword)
+		wz.show(filing.StepAccessInfo)
+	})
+	if n := notes(); n != 1 {
+		t.Fatalf("the note showed %d times, want once", n)
+	}
+}

@@ -99,12 +99,18 @@ func (w *Wizard) findingLine(f filing.Finding) string {
 	return mark + text
 }
 
-// findingLink is a finding as a line that takes the applicant to its field.
-func (w *Wizard) findingLink(f filing.Finding) fyne.CanvasObject {
-	b := widget.NewButton(w.findingLine(f), func() { w.goTo(f) })
-	b.Alignment = widget.ButtonAlignLeading
-	b.Importance = widget.LowImportance
-	return b
+// findingLink is a finding as a line that takes the applicant to its
+// field. In the footer it is cut to one line (a long message must not
+// widen the window and shift the form); on the review page it wraps.
+func (w *Wizard) findingLink(f filing.Finding, wrap bool) *widget.Hyperlink {
+	l := widget.NewHyperlink(w.findingLine(f), nil)
+	l.OnTapped = func() { w.goTo(f) }
+	if wrap {
+		l.Wrapping = fyne.TextWrapWord
+	} else {
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
+	return l
 }
 
 // goTo shows the step of f and puts the cursor in its field.
@@ -164,7 +170,7 @@ func (w *Wizard) footerList(st filing.StepState) []fyne.CanvasObject {
 			out = append(out, more)
 			break
 		}
-		out = append(out, w.findingLink(f))
+		out = append(out, w.findingLink(f, false))
 	}
 	return out
 }

@@ -158,6 +158,7 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 	title := fmt.Sprintf("%d  %s", int(s), s.Name(w.lang))
 	if !st.Applies {
 		l := widget.NewLabel(title + " — " + st.Note(w.lang))
+		l.TextStyle.Bold = true
 		l.Importance = widget.LowImportance
 		l.Wrapping = fyne.TextWrapWord
 		return l
@@ -182,15 +183,18 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 		body = append(body, thumbs)
 	}
 	for _, f := range footerLines(st) {
-		body = append(body, w.findingLink(f))
+		body = append(body, w.findingLink(f, true))
 	}
 	status, imp := w.stepHeadline(st)
 	head := widget.NewLabel(status)
 	head.Importance = imp
 	head.Wrapping = fyne.TextWrapWord
 	edit := widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { w.show(s) })
-	top := container.NewBorder(nil, nil, nil, edit, head)
-	return widget.NewCard(title, "", container.NewVBox(append([]fyne.CanvasObject{top}, body...)...))
+	// A bold line, not a card: a card's title would be larger than the
+	// step's own title above it.
+	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	top := container.NewBorder(nil, nil, nil, edit, container.NewVBox(name, head))
+	return container.NewVBox(append([]fyne.CanvasObject{widget.NewSeparator(), top}, body...)...)
 }
 
 // reviewFiles shows the files of step s (documents on step 5, the photo

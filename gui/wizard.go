@@ -149,6 +149,11 @@ func stepIcon(st filing.StepState, current bool) fyne.Resource {
 
 // show puts a step on screen, building its fields afresh from the application.
 func (w *Wizard) show(s filing.Step) {
+	if w.current == filing.StepFilingPassword && s != w.current && w.needsPasswordNote() {
+		w.passwordNoteShown = true
+		dialog.ShowInformation(lang.L("The password is kept only until the app quits"),
+			lang.L("No store passphrase is set, so the MIIT filing password (and the console password) are not written to disk: they stay in this run of the app, and after a restart you type them again before submitting. To keep them encrypted, set a store passphrase in Settings."), w.window)
+	}
 	if w.stepDone != nil {
 		close(w.stepDone)
 	}
@@ -217,16 +222,11 @@ func (w *Wizard) Next() {
 			if i == footerLimit {
 				break
 			}
-			links = append(links, w.findingLink(f))
+			links = append(links, w.findingLink(f, false))
 		}
 		w.footer.Objects = links
 		w.footer.Refresh()
 		return
-	}
-	if w.current == filing.StepFilingPassword && to != w.current && w.needsPasswordNote() {
-		w.passwordNoteShown = true
-		dialog.ShowInformation(lang.L("The password is kept only until the app quits"),
-			lang.L("No store passphrase is set, so the MIIT filing password (and the console password) are not written to disk: they stay in this run of the app, and after a restart you type them again before submitting. To keep them encrypted, set a store passphrase in Settings."), w.window)
 	}
 	if to != w.current {
 		w.show(to)

@@ -371,7 +371,7 @@ func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
 			// passphrase).
 			if prev.State == Held || prev.State == Queued {
 				var err error
-				if false && app.FilingPassword.IsSet() {
+				if app.FilingPassword.IsSet() {
 					err = o.ProvideSecrets(prev.ID, app.FilingPassword, app.Product.ConsolePassword)
 				} else {
 					err = o.Retry(prev.ID)
