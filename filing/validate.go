@@ -108,7 +108,7 @@ func (v *validator) prepare() {
 		zh: "接入期间无法变更信息：主体和网站信息须与原备案完全一致（名称、证件类型和号码、地区、域名）。",
 		en: "Nothing can be changed during access: subject and website data must equal the original filing exactly (name, certificate type and number, region, domain)."})
 	if !a.FilingPassword.IsSet() {
-		v.add(finding{rule: "access.password", field: "filing_password", sev: Block,
+		v.add(finding{rule: "access.password", field: "filing_password", sev: Block, missing: true,
 			zh: "请填写工信部备案密码；忘记时可在管局网站或工信部网站找回（用不带 -序号 的主体备案号）。",
 			en: "Enter the MIIT filing password; if forgotten, recover it on the bureau's or MIIT's site with the subject number (without -n)."})
 	}
@@ -756,7 +756,7 @@ func (v *validator) product() {
 	}
 	v.required("product.console_user", p.ConsoleUser, "主机管理控制台用户名", "host console user name")
 	if !p.ConsolePassword.IsSet() {
-		v.add(finding{rule: "product.type", field: "product.console_password", sev: Block,
+		v.add(finding{rule: "product.type", field: "product.console_password", sev: Block, missing: true,
 			zh: "请填写主机管理控制台密码。", en: "Enter the host console password."})
 	}
 }

@@ -1,6 +1,9 @@
 package gui
 
 import (
+	"cmp"
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -85,6 +88,37 @@ func footerLines(st filing.StepState) []filing.Finding {
 	return out
 }
 
+// inFormOrder orders findings as their fields stand on the step on
+// screen, top to bottom; what blocks still comes before what warns.
+func (w *Wizard) inFormOrder(fs []filing.Finding) []filing.Finding {
+	if w.fields == nil {
+		return fs
+	}
+	pos := map[string]int{}
+	for i, v := range w.fields.views {
+		if _, ok := pos[v.path]; !ok {
+			pos[v.path] = i
+		}
+	}
+	at := func(f filing.Finding) int {
+		if i, ok := pos[f.Field]; ok {
+			return i
+		}
+		return len(pos)
+	}
+	rank := func(f filing.Finding) int {
+		if f.Severity == filing.Block {
+			return 0
+		}
+		return 1
+	}
+	out := slices.Clone(fs)
+	slices.SortStableFunc(out, func(a, b filing.Finding) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(at(a), at(b)))
+	})
+	return out
+}
+
 // findingLine is a finding as one line of the footer or the review page,
 // naming whom or which website it concerns.
 func (w *Wizard) findingLine(f filing.Finding) string {
@@ -121,11 +155,7 @@ func (w *Wizard) goTo(f filing.Finding) {
 	w.fields.showAll = true
 	w.fields.refresh()
 	if w.window != nil {
-		if fc, ok := any(w.fields).(interface {
-			focus(string, fyne.Canvas) bool
-		}); ok {
-			fc.focus(f.Field, w.window.Canvas())
-		}
+		w.fields.focus(f.Field, w.window.Canvas())
 	}
 }
 
@@ -161,7 +191,7 @@ func (w *Wizard) footerList(st filing.StepState) []fyne.CanvasObject {
 	if !st.Applies {
 		return nil
 	}
-	lines := footerLines(st)
+	lines := w.inFormOrder(footerLines(st))
 	var out []fyne.CanvasObject
 	for i, f := range lines {
 		if i == footerLimit {

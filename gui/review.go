@@ -193,7 +193,7 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 	// A bold line, not a card: a card's title would be larger than the
 	// step's own title above it.
 	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	top := container.NewBorder(nil, nil, nil, edit, container.NewVBox(name, head))
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(edit), container.NewVBox(name, head))
 	return container.NewVBox(append([]fyne.CanvasObject{widget.NewSeparator(), top}, body...)...)
 }
 
@@ -210,13 +210,15 @@ func (w *Wizard) reviewFiles(s filing.Step) fyne.CanvasObject {
 	if len(targets) == 0 {
 		return nil
 	}
-	grid := container.NewGridWrap(fyne.NewSize(200, 210))
 	views := map[string]*thumbView{}
+	var boxes []fyne.CanvasObject
 	for _, t := range targets {
 		v := newThumbView(pickLang(w.lang, t.ZH, t.EN), t.Attachment.OriginalName)
 		views[t.Field] = v
-		grid.Add(v.box)
+		boxes = append(boxes, v.box)
 	}
+	// Each cell as tall as a thumbnail with its three lines needs.
+	grid := container.NewGridWrap(fyne.NewSize(200, boxes[0].MinSize().Height), boxes...)
 	stop := w.stepDone
 	w.checkTargetsOf(targets, func(t filing.ScanTarget, rep *imaging.Report, err error, changed bool) {
 		select {

@@ -218,7 +218,7 @@ func (w *Wizard) Next() {
 		w.summary.Importance = widget.DangerImportance
 		w.summary.Refresh()
 		var links []fyne.CanvasObject
-		for i, f := range blockers {
+		for i, f := range w.inFormOrder(blockers) {
 			if i == footerLimit {
 				break
 			}

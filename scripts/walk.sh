@@ -200,7 +200,7 @@ BDATA="$WORK/backend"
 BACKEND_PID=$!
 URL=
 for _ in $(seq 1 100); do
-  URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$BLOG" | head -n 1 || true)"
+  URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$BLOG" 2>/dev/null | head -n 1 || true)"
   [ -n "$URL" ] && break
   kill -0 "$BACKEND_PID" 2>/dev/null || { cat "$BLOG" >&2; die "the reference backend did not start"; }
   sleep 0.1
@@ -324,7 +324,7 @@ step4() { # 填写接入信息: from the first city field on, by keyboard only (
   typ "$SITE_NAME"; tab                  # 网站名称
   typ 津ICP备2021003158号-1; tab          # 已有的网站备案号
   key Right; tab                         # 服务内容 → the first
-  tab; tab; tab; tab; tab; tab           # 网站语言 (中文简体 is ticked), 备注
+  tab; tab; tab; tab; tab; tab; tab      # 网站语言 ×6 (中文简体 is ticked), 备注, the button
   key space                              # 与主体负责人为同一人
   tab; tab; tab; tab; tab; tab; tab      # 姓名 … 联系方式2
   typ "$EMERGENCY"; tab                  # 应急联系电话
