@@ -340,3 +340,37 @@ func TestPasswordNoteOnceWhenLeavingStep3(t *testing.T) {
 		t.Fatalf("the note showed %d times, want once", n)
 	}
 }
+
+// A finding's link takes the applicant to its step, scrolls its field into
+// view and puts the cursor in it.
+func TestFindingLinkFocusesItsField(t *testing.T) {
+	app := completeTestApp()
+	app.Websites[0].Owner.Email = ""
+	wz, w, _ := newTestWizard(t, app)
+	var target filing.Finding
+	for _, f := range wz.ctl.Findings() {
+		if f.Field == "websites[0].owner.email" && f.Severity == filing.Block {
+			target = f
+		}
+	}
+	if target.Field == "" {
+		t.Fatal("no finding for the missing e-mail")
+	}
+	fyne.DoAndWait(func() { wz.show(filing.StepSubmit) })
+	fyne.DoAndWait(func() { wz.goTo(target) })
+	if wz.Current() != filing.StepAccessInfo {
+		t.Fatalf("the link went to step %d", wz.Current())
+	}
+	var want fyne.CanvasObject
+	for _, v := range wz.fields.views {
+		if v.path == target.Field {
+			want = v.target
+		}
+	}
+	if got := w.Canvas().Focused(); got == nil || got != want.(fyne.Focusable) {
+		t.Errorf("the cursor is in %T, not the e-mail field", got)
+	}
+	if wz.scroll.Offset.Y <= 0 {
+		t.Error("the step did not scroll to the field")
+	}
+}

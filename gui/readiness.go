@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -156,6 +157,24 @@ func (w *Wizard) goTo(f filing.Finding) {
 	w.fields.refresh()
 	if w.window != nil {
 		w.fields.focus(f.Field, w.window.Canvas())
+	}
+	w.scrollTo(f.Field)
+}
+
+// scrollTo scrolls the step so that the field of path sits near the top.
+func (w *Wizard) scrollTo(path string) {
+	if w.scroll == nil || w.fields == nil {
+		return
+	}
+	for _, v := range w.fields.views {
+		if v.path != path || v.target == nil {
+			continue
+		}
+		d := fyne.CurrentApp().Driver()
+		y := d.AbsolutePositionForObject(v.target).Y - d.AbsolutePositionForObject(w.body).Y
+		w.scroll.Offset = fyne.NewPos(0, max(0, y-theme.Padding()*8))
+		w.scroll.Refresh()
+		return
 	}
 }
 

@@ -19,6 +19,7 @@
 # enough that GLFW reads the character before xdotool restores the keymap; what was typed is checked
 # at the end against the application the backend stored.
 set -euo pipefail
+export LC_ALL=C.UTF-8 # characters, not bytes, in ${s:i:1} and printf "'c" (the app gets its own locale)
 
 die() { echo "walk: FAIL: $*" >&2; exit 1; }
 
@@ -93,7 +94,31 @@ click() { # click X Y (window coordinates)
 }
 key() { xdotool key --delay 60 "$@"; sleep 0.25; }
 tab() { key Tab; }
-# typ TEXT: ASCII in one go; each other character alone and slowly (see the header).
+# Chinese: xdotool would bind each character to a spare key just for the keystroke, and GLFW
+# sometimes looks the key up after xdotool has unbound it (a lost character). So every character the
+# walk types gets a key of its own in the X keymap before the app starts (map_chars, with xkbcomp:
+# the multimedia keys <I2xx>), and is then pressed by its keysym.
+KEYED=
+map_chars() { # map_chars TEXT...
+  local all="$*" i c syms=
+  for ((i = 0; i < ${#all}; i++)); do
+    c="${all:i:1}"
+    [[ "$c" == [[:ascii:]] ]] && continue
+    case "$KEYED" in *"$c"*) continue ;; esac
+    KEYED+="$c"
+    syms+=" $(printf 'U%04X' "'$c")"
+  done
+  xkbcomp -w 0 "$DISPLAY" "$WORK/keymap.xkb" 2>/dev/null || die "xkbcomp could not read the keymap"
+  awk -v syms="$syms" '
+    BEGIN { n = split(syms, s, " "); i = 0 }
+    i < n && /^[ \t]*key <I2[0-9][0-9]>[ \t]*\{.*\};[ \t]*$/ {
+      match($0, /<I2[0-9][0-9]>/); print "    key " substr($0, RSTART, RLENGTH) " { [ " s[++i] " ] };"; next }
+    { print }
+    END { if (i < n) { print "walk: only " i " spare keys for " n " characters" > "/dev/stderr"; exit 1 } }
+  ' "$WORK/keymap.xkb" >"$WORK/keymap-walk.xkb" || die "not enough spare keys in the keymap"
+  xkbcomp -w 0 "$WORK/keymap-walk.xkb" "$DISPLAY" 2>/dev/null || die "xkbcomp could not load the walk's keymap"
+}
+# typ TEXT: ASCII with xdotool type; every other character by its own key (map_chars).
 typ() {
   local s="$1" i c ascii=
   for ((i = 0; i < ${#s}; i++)); do
@@ -101,7 +126,8 @@ typ() {
     if [[ "$c" == [[:ascii:]] ]]; then ascii+="$c"; continue; fi
     [ -n "$ascii" ] && xdotool type --delay 40 -- "$ascii"
     ascii=
-    xdotool type --delay 250 -- "$c"
+    case "$KEYED" in *"$c"*) ;; *) fail "typ: '$c' has no key (add the text to map_chars)" ;; esac
+    xdotool key --delay 40 "$(printf 'U%04X' "'$c")"
   done
   [ -n "$ascii" ] && xdotool type --delay 40 -- "$ascii"
   sleep 0.2
@@ -223,6 +249,20 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null &&
   HIDE=(unshare --mount --propagation private -- sh -c "${MOUNTS}exec \"\$@\"" "$WORK/nofonts")
 fi
 
+# The walk's values (typed below); their Chinese characters get keys before the app starts.
+APPLICANT=张三
+ID_NUMBER=120101199001011239 # 天津市和平区, valid check digit
+DOMAIN=zhangsan-notes.cn
+SITE_NAME=张三的读书笔记
+CITY=天津市
+DISTRICT=和平区
+STREET=南京路100号
+ICP_NUMBER=津ICP备2021003158号-1
+MOBILE=13820010001
+EMERGENCY=13920020002
+PASSWORD=Walk-pass-2026
+map_chars "$APPLICANT" "$SITE_NAME" "$CITY" "$DISTRICT" "$STREET" "$ICP_NUMBER"
+
 # --quit-after is only a safety net; the walk ends the app itself.
 "${HIDE[@]}" "${RUN_ENV[@]}" "$BIN" --data-dir "$WORK/data" --quit-after 900s >"$LOG" 2>&1 &
 APP_PID=$!
@@ -239,17 +279,6 @@ sleep 2 # first frame
 trap 'fail "a command failed at line $LINENO"' ERR
 
 # ---------------------------------------------------------------- the walk, one function per step
-APPLICANT=张三
-ID_NUMBER=120101199001011239 # 天津市和平区, valid check digit
-DOMAIN=zhangsan-notes.cn
-SITE_NAME=张三的读书笔记
-CITY=天津市
-DISTRICT=和平区
-STREET=南京路100号
-MOBILE=13820010001
-EMERGENCY=13920020002
-PASSWORD=Walk-pass-2026
-
 step_settings() { # drafts list → 设置: the backend address
   click 692 77 1      # 设置
   click 650 298       # 后端地址
@@ -322,7 +351,7 @@ step4() { # 填写接入信息: from the first city field on, by keyboard only (
   typ zhangsan@example.com; tab          # 电子邮箱
   typ 2028-06-30; tab                    # 域名到期日
   typ "$SITE_NAME"; tab                  # 网站名称
-  typ 津ICP备2021003158号-1; tab          # 已有的网站备案号
+  typ "$ICP_NUMBER"; tab                # 已有的网站备案号
   key Right; tab                         # 服务内容 → the first
   tab; tab; tab; tab; tab; tab; tab      # 网站语言 ×6 (中文简体 is ticked), 备注, the button
   key space                              # 与主体负责人为同一人
