@@ -149,7 +149,7 @@ func (w *Wizard) outboxCard() fyne.CanvasObject {
 		})
 	})
 	w.refreshStatus = refresh.OnTapped
-	parts := []fyne.CanvasObject{paragraph(strings.Join(lines, "\n")), checks, failure, refresh}
+	parts := []fyne.CanvasObject{paragraph(strings.Join(lines, "\n")), checks, failure, container.NewHBox(refresh)}
 	if hist := w.submit.History(draftID); len(hist) > 1 {
 		var earlier []string
 		for _, h := range hist[1:] {
@@ -225,7 +225,7 @@ func (w *Wizard) submitPanel(r filing.Readiness) fyne.CanvasObject {
 		status.Importance = widget.SuccessImportance
 		progress := widget.NewButtonWithIcon(lang.L("View progress"), theme.ViewRefreshIcon(), w.viewProgress)
 		progress.Importance = widget.HighImportance
-		return container.NewVBox(status, progress)
+		return container.NewVBox(status, container.NewHBox(progress))
 	case sent && latest.Pending:
 		status.SetText(lang.L("This filing is on its way: see the submission below."))
 		return status
@@ -304,8 +304,11 @@ func (w *Wizard) submitPanel(r filing.Readiness) fyne.CanvasObject {
 	return container.NewVBox(container.NewHBox(submitBtn, cancelBtn), bar, status)
 }
 
-// viewProgress asks the backend for the latest status and shows it.
+// viewProgress asks the backend for the latest status and shows it: the
+// page scrolls to the submission and its timeline, now and once the
+// answer has redrawn the page.
 func (w *Wizard) viewProgress() {
+	w.scrollToEnd = true
 	if w.refreshStatus != nil {
 		w.refreshStatus()
 	}

@@ -40,6 +40,9 @@ type Wizard struct {
 	// refreshStatus asks the backend for the submission's status now (the
 	// submission card's Refresh), while that card is on screen.
 	refreshStatus func()
+	// scrollToEnd: the next redraw of the step scrolls to its end (View
+	// progress asked for the timeline).
+	scrollToEnd bool
 
 	window fyne.Window
 	docs   Documents
@@ -174,6 +177,10 @@ func (w *Wizard) rebuild() {
 	w.show(w.current)
 	w.fields.showAll = showAll
 	w.fields.refresh()
+	if w.scrollToEnd {
+		w.scrollToEnd = false
+		w.scroll.ScrollToBottom()
+	}
 }
 
 func (w *Wizard) refresh() {

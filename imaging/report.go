@@ -85,9 +85,16 @@ type Check struct {
 	// ID names the check, e.g. "photo.clothing"; stable, for tests and the GUI.
 	ID      string  `json:"id"`
 	Verdict Verdict `json:"verdict"`
-	// Measured and Threshold are as a person reads them ("12.4 %", "< 10 %").
-	Measured  string `json:"measured,omitempty"`
-	Threshold string `json:"threshold,omitempty"`
+	// Measured and Threshold are as an English reader reads them
+	// ("red 90 %", "< 10 %"); MeasuredZH and ThresholdZH as a Chinese one
+	// does ("红色 90 %"). The Chinese ones are empty where the text is
+	// numbers and units alone, which read the same in both: MeasuredIn and
+	// ThresholdIn pick. The English fields keep their JSON names, so that a
+	// report kept before the Chinese ones existed still reads.
+	Measured    string `json:"measured,omitempty"`
+	Threshold   string `json:"threshold,omitempty"`
+	MeasuredZH  string `json:"measured_zh,omitempty"`
+	ThresholdZH string `json:"threshold_zh,omitempty"`
 	ZH        string `json:"zh"`
 	EN        string `json:"en"`
 	// Region is what the check is about ("face", "torso", "document",
@@ -110,6 +117,47 @@ func (c Check) Message(lang string) string {
 		return c.EN
 	}
 	return c.ZH
+}
+
+// MeasuredIn is what the check measured, in "zh" or "en".
+func (c Check) MeasuredIn(lang string) string {
+	if lang != "en" && c.MeasuredZH != "" {
+		return c.MeasuredZH
+	}
+	return c.Measured
+}
+
+// ThresholdIn is the check's limit, in "zh" or "en".
+func (c Check) ThresholdIn(lang string) string {
+	if lang != "en" && c.ThresholdZH != "" {
+		return c.ThresholdZH
+	}
+	return c.Threshold
+}
+
+// bilingual is a measure's or a limit's text in both languages.
+type bilingual struct{ zh, en string }
+
+// numeric is a text of numbers and units alone, the same in both languages.
+func numeric(s string) bilingual { return bilingual{s, s} }
+
+// bi is a text in Chinese and English.
+func bi(zh, en string) bilingual { return bilingual{zh, en} }
+
+// measured sets the check's measure in both languages.
+func (c *Check) measured(t bilingual) {
+	c.Measured, c.MeasuredZH = t.en, ""
+	if t.zh != t.en {
+		c.MeasuredZH = t.zh
+	}
+}
+
+// threshold sets the check's limit in both languages.
+func (c *Check) threshold(t bilingual) {
+	c.Threshold, c.ThresholdZH = t.en, ""
+	if t.zh != t.en {
+		c.ThresholdZH = t.zh
+	}
 }
 
 // Report is everything the checks found in one file.

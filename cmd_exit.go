@@ -1,0 +1,115 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/store"
+)
+
+// Exit codes beyond 0–2 (cmd_validate.go), the same in every command and
+// documented once in the README's command-line section.
+const (
+	// exitQueued: handed to the outbox, but the backend has not confirmed
+	// it yet (not reached, or `--wait` ran out); it goes out later under
+	// the same key. Not a failure, not a success a script may rely on.
+	exitQueued = 3
+	// exitAlreadyOpen: another copy of the app (a window or a command)
+	// holds the data directory; nothing was done.
+	exitAlreadyOpen = 4
+)
+
+// openStoreFor opens the data directory for a command and maps what went
+// wrong to the exit codes every command shares: already open (4), a
+// passphrase that is missing or wrong (2, bad input), anything else (1).
+func openStoreFor(opts store.Options, lang string, stderr io.Writer) (*store.Store, int) {
+	st, err := store.Open(opts)
+	if err == nil {
+		return st, exitClean
+	}
+	fmt.Fprintln(stderr, message(err, lang))
+	return nil, storeOpenCode(err, lang, stderr)
+}
+
+// storeOpenCode is the exit code of a store that did not open (or a data
+// directory a command could not use), with the hint it needs.
+func storeOpenCode(err error, lang string, stderr io.Writer) int {
+	switch {
+	case errors.Is(err, store.ErrAlreadyOpen):
+		return exitAlreadyOpen
+	case errors.Is(err, store.ErrPassphraseRequired), errors.Is(err, store.ErrWrongPassphrase):
+		return exitUnreadable
+	case errors.Is(err, store.ErrDamaged):
+		fmt.Fprintln(stderr, pick(lang, "可在程序窗口中从快照恢复。", "Open the app's window to restore from a snapshot."))
+	}
+	return exitBlocked
+}
+
+// dataDirFlag registers --data-dir on fs, and --data, its old spelling in
+// "submit" and "status", which still works with a one-line notice on
+// stderr. usage says what the directory is for this command.
+func dataDirFlag(fs *flag.FlagSet, target *string, usage string, stderr io.Writer) {
+	fs.StringVar(target, "data-dir", "", usage)
+	renamedFlag(fs, "data", "data-dir", target, stderr)
+}
+
+// renamedFlag accepts a flag's old name, setting what the new one sets,
+// and says once on stderr that it was renamed. The notice is in both
+// languages: --lang may come after it.
+func renamedFlag(fs *flag.FlagSet, old, now string, target *string, stderr io.Writer) {
+	told := false
+	fs.Func(old, "old spelling of --"+now, func(v string) error {
+		if !told {
+			told = true
+			fmt.Fprintf(stderr, "注意：--%s 已改名为 --%s，旧名仍可使用。/ note: --%s is now --%s; the old name still works.\n", old, now, old, now)
+		}
+		*target = v
+		return nil
+	})
+}
+
+// term makes text from a filing or a file safe to print on a terminal:
+// C0 and C1 control characters and the bidirectional overrides are shown
+// as \x1b or \u202e instead of acting (retitling the terminal, clearing
+// the screen, reversing the line). Every printer of names, addresses,
+// file names and messages that carry them goes through it.
+func term(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x80 && filing.IsControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case filing.IsControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func needsEscape(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if r == '\t' || filing.IsControl(r) {
+			return true
+		}
+	}
+	return false
+}
