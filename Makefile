@@ -21,7 +21,7 @@ APT_RELEASE := gcc-mingw-w64-x86-64-win32 xz-utils
 FYNE_TOOLS  := fyne.io/tools/cmd/fyne@v1.7.4
 
 .NOTPARALLEL:
-.PHONY: deps-build deps-test go-check build run test fmt-check vet unit fuzz smoke bench clean \
+.PHONY: deps-build deps-test go-check build run test fmt-check vet unit fuzz smoke walk bench clean \
         deps-release release release-linux release-windows release-check
 
 banner = printf '\n==== %s ====\n' '$(1)'
@@ -73,7 +73,7 @@ build:
 run: deps-build build
 	./$(BIN) $(ARGS)
 
-test: deps-test fmt-check vet unit fuzz build smoke
+test: deps-test fmt-check vet unit fuzz build smoke walk
 	@$(call banner,test: all stages passed)
 
 fmt-check:
@@ -100,6 +100,18 @@ fuzz:
 smoke: build
 	@$(call banner,smoke (window under Xvfb))
 	bash scripts/smoke.sh ./$(BIN)
+
+# The applicant's walk (scripts/walk.sh): a personal 天津 filing typed into the real window under
+# Xvfb, from a new draft to an accepted submission against the reference backend; the red-top photo
+# must be refused first. A screenshot of every step goes to WALK_SHOTS; docs/screenshots is
+# refreshed from a passing walk (pictures that did not change are left alone).
+WALK_SHOTS ?= $(or $(TMPDIR),/tmp)/icpfiling-walk-screenshots
+walk: build
+	@$(call banner,walk (a filing through the window under Xvfb))
+	@echo "walk: the screenshots go to $(WALK_SHOTS)"
+	GO='$(GO)' WALK_SHOTS='$(WALK_SHOTS)' WALK_DOCS=docs/screenshots bash scripts/walk.sh ./$(BIN) || \
+	  { echo "walk: FAILED; the screenshots are in $(WALK_SHOTS)" >&2; exit 1; }
+	@echo "walk: screenshots of every step: $(WALK_SHOTS)"
 
 deps-release: deps-test
 	@$(call banner,deps-release)

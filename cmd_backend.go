@@ -32,17 +32,21 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	fs := flag.NewFlagSet("icpfiling backend", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8787", "address to listen on; loopback unless --public")
-	dataDir := fs.String("data", "", "directory for the stored filings (required)")
+	var dataDir string
+	// --data-dir, as in every command; here it is the backend's own
+	// storage, not the app's data directory. --data is the old spelling.
+	dataDirFlag(fs, &dataDir, "the backend's own directory for the filings it stores (required; not the app's data directory)", stderr)
 	token := fs.String("token", "", "bearer token clients must send (visible in the process list: prefer --token-file)")
 	tokenFile := fs.String("token-file", "", "file holding the bearer token")
-	public := fs.Bool("public", false, "allow a non-loopback --addr (put TLS in front of it)")
+	public := fs.Bool("public", false, "allow a non-loopback --addr (put TLS in front of it); needs a token")
+	insecure := fs.Bool("insecure-no-auth", false, "with --public, serve without a token (anyone who reaches it can submit and read)")
 	speed := fs.Float64("speed", 1, "review clock speed: 1 is real time, 86400 makes a review day pass per second (dates, such as the domain's expiry, are still checked on today's real date)")
 	var reject stringList
 	fs.Var(&reject, "reject", "reject every filing at 管局审核 with this reason (repeatable), to try the rejection flow")
 	maxBody := fs.Int64("max-body", 64<<20, "largest submission accepted, in bytes")
 	lng := fs.String("lang", "zh", "language of the messages: zh or en")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling backend --data DIR [--addr 127.0.0.1:8787] [--token T | --token-file F] [--speed N] [--reject REASON]... [--public]")
+		fmt.Fprintln(stderr, "usage: icpfiling backend --data-dir DIR [--addr 127.0.0.1:8787] [--token T | --token-file F] [--speed N] [--reject REASON]... [--public [--insecure-no-auth]]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -55,8 +59,8 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		fmt.Fprintf(stderr, "--lang must be zh or en, not %q\n", *lng)
 		return exitUnreadable
 	}
-	if fs.NArg() > 0 || *dataDir == "" {
-		fmt.Fprintln(stderr, pick(*lng, "须用 --data 指定存放备案的目录。", "--data DIR is required."))
+	if fs.NArg() > 0 || dataDir == "" {
+		fmt.Fprintln(stderr, pick(*lng, "须用 --data-dir 指定存放备案的目录。", "--data-dir DIR is required."))
 		fs.Usage()
 		return exitUnreadable
 	}
@@ -64,14 +68,29 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		fmt.Fprintln(stderr, pick(*lng, "--speed 须大于 0。", "--speed must be greater than 0."))
 		return exitUnreadable
 	}
+	// Fail closed: a token that was asked for but is empty is an error,
+	// never "no authentication".
 	tok := *token
+	tokenGiven := false
+	fs.Visit(func(fl *flag.Flag) { tokenGiven = tokenGiven || fl.Name == "token" || fl.Name == "token-file" })
 	if *tokenFile != "" {
 		b, err := os.ReadFile(*tokenFile)
 		if err != nil {
 			fmt.Fprintln(stderr, pick(*lng, "无法读取令牌文件：", "cannot read the token file: ")+err.Error())
 			return exitUnreadable
 		}
-		tok = strings.TrimSpace(string(b))
+		tok = string(b)
+	}
+	tok = strings.TrimSpace(tok)
+	if tokenGiven && tok == "" {
+		fmt.Fprintln(stderr, pick(*lng, "令牌为空（文件为空或只有空白）：拒绝在无认证的情况下启动。",
+			"the token is empty (an empty or whitespace-only file): refusing to start without authentication."))
+		return exitUnreadable
+	}
+	if tokenGiven && strings.ContainsFunc(tok, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		fmt.Fprintln(stderr, pick(*lng, "令牌中含有空白或控制字符：请只在文件中写一行令牌。",
+			"the token contains white space or control characters: put the token alone on one line."))
+		return exitUnreadable
 	}
 	if !backend.IsLoopback(*addr) {
 		if !*public {
@@ -83,11 +102,20 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		fmt.Fprintln(stderr, pick(*lng,
 			"警告：参考后台正在监听非本机地址 "+*addr+"，它本身不提供 HTTPS。",
 			"warning: the reference backend listens on "+*addr+", beyond this machine, and serves no HTTPS itself."))
-		if tok == "" {
-			fmt.Fprintln(stderr, pick(*lng, "警告：未设置 --token，任何人都能提交和查询。", "warning: no --token: anyone can submit and read."))
+		switch {
+		case tok == "" && !*insecure:
+			fmt.Fprintln(stderr, pick(*lng,
+				"拒绝对外提供无认证的服务：请用 --token-file 指定令牌（确需无认证时另加 --insecure-no-auth）。",
+				"refusing to serve beyond this machine without authentication: give a token with --token-file (or add --insecure-no-auth if you really mean it)."))
+			return exitUnreadable
+		case tok == "":
+			fmt.Fprintln(stderr, pick(*lng, "警告：--insecure-no-auth：任何能访问此地址的人都能提交和查询。",
+				"warning: --insecure-no-auth: anyone who reaches this address can submit and read."))
 		}
 	}
-	opt := backend.Options{Dir: *dataDir, Token: tok, MaxBodyBytes: *maxBody,
+	// Without a token only on loopback, or beyond it with --insecure-no-auth
+	// (both checked above).
+	opt := backend.Options{Dir: dataDir, Token: tok, NoAuth: tok == "", MaxBodyBytes: *maxBody,
 		Logf: func(format string, a ...any) {
 			fmt.Fprintf(stderr, "%s %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, a...))
 		}}

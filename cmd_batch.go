@@ -30,7 +30,8 @@ const batchUsage = `usage: icpfiling batch template --out FILE.xlsx|FILE.csv
        icpfiling batch submit [--batch ID|NAME] [--retry-failed] [--accept-warnings] [--wait 2m] [--backend URL] [--token-file F]
 common flags: --data-dir DIR  --passphrase-file FILE  --lang zh|en
 --batch defaults to the newest batch.
-exit status: 0 nothing blocks, 1 something blocks (bad rows, blocking findings, failed submissions), 2 bad input`
+exit status: 0 nothing blocks, 1 something blocks (bad rows, blocking findings, failed submissions), 2 bad input,
+3 submit: queued but not yet confirmed by the backend (--wait ran out, or no --wait), 4 the data directory is open elsewhere`
 
 // cmdBatch is the agency batch mode for scripts: the spreadsheet template,
 // import, check, report and bulk submit (docs/batch.md).
@@ -58,8 +59,7 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("icpfiling batch "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f batchFlags
-	f.submitFlags.register(fs)
-	fs.StringVar(&f.dataDir, "data-dir", "", "the app's data directory (default: the per-user one)")
+	f.submitFlags.register(fs, stderr)
 	fs.StringVar(&f.out, "out", "", "template, report: the file to write (.xlsx or .csv)")
 	fs.StringVar(&f.scans, "scans", "", "import: folder of scans named <key>_<slot>[_<n>].jpg")
 	fs.StringVar(&f.name, "name", "", "import: the batch's name (default: the file's name)")
@@ -140,11 +140,7 @@ func batchTemplate(f *batchFlags, stdout, stderr io.Writer) int {
 
 func (f *batchFlags) openStore(stderr io.Writer) (*store.Store, int) {
 	d := draftsFlags{dataDir: f.dataDir, passFile: f.passFile, lang: f.lang}
-	st, code := d.open(stderr)
-	if st == nil && code == exitBlocked {
-		code = exitUnreadable // the data directory could not be used: bad input
-	}
-	return st, code
+	return d.open(stderr)
 }
 
 func batchImport(f *batchFlags, path string, stdout, stderr io.Writer) int {
@@ -169,15 +165,15 @@ func batchImport(f *batchFlags, path string, stdout, stderr io.Writer) int {
 		return code
 	}
 	for _, e := range res.Errors {
-		fmt.Fprintln(stdout, e.Message(f.lang))
+		fmt.Fprintln(stdout, term(e.Message(f.lang)))
 	}
 	for _, u := range res.Unused {
-		fmt.Fprintln(stdout, pick(f.lang, "未使用的扫描件 ", "unused scan ")+u.Message(f.lang))
+		fmt.Fprintln(stdout, pick(f.lang, "未使用的扫描件 ", "unused scan ")+term(u.Message(f.lang)))
 	}
 	n := 0
 	if res.Batch != nil {
 		n = len(res.Batch.Filings)
-		fmt.Fprintln(stdout, pick(f.lang, "批次 ", "batch ")+res.Batch.ID+"  "+res.Batch.Name)
+		fmt.Fprintln(stdout, pick(f.lang, "批次 ", "batch ")+res.Batch.ID+"  "+term(res.Batch.Name))
 	}
 	fmt.Fprintln(stdout, pick(f.lang,
 		fmt.Sprintf("已导入 %d 份备案（%d 个扫描件），%d 处错误。", n, res.Scans, len(res.Errors)),
@@ -208,7 +204,7 @@ func batchList(f *batchFlags, stdout, stderr io.Writer) int {
 		return writeJSON(stdout, all)
 	}
 	for _, b := range all {
-		fmt.Fprintf(stdout, "%s  %s  %s  %d\n", b.ID, b.Created.Local().Format("2006-01-02 15:04"), b.Name, len(b.Filings))
+		fmt.Fprintf(stdout, "%s  %s  %s  %d\n", b.ID, b.Created.Local().Format("2006-01-02 15:04"), term(b.Name), len(b.Filings))
 	}
 	return exitClean
 }
@@ -343,17 +339,17 @@ func batchCheck(ctx context.Context, f *batchFlags, report bool, stdout, stderr 
 	for i, r := range results {
 		m := b.Filings[i]
 		if !r.Checked {
-			fmt.Fprintf(stdout, "%s  %s\n", m.Key, pick(f.lang, "草稿已删除", "draft deleted"))
+			fmt.Fprintf(stdout, "%s  %s\n", term(m.Key), pick(f.lang, "草稿已删除", "draft deleted"))
 			continue
 		}
 		if r.Blocking > 0 {
 			withBlock++
 		}
-		fmt.Fprintf(stdout, "%s  %s  %s %d  %s %d  %s\n", m.Key, orDash(subjects[i]),
+		fmt.Fprintf(stdout, "%s  %s  %s %d  %s %d  %s\n", term(m.Key), term(orDash(subjects[i])),
 			pick(f.lang, "阻断", "blocking"), r.Blocking, pick(f.lang, "警告", "warnings"), r.Warnings, r.Step.Name(f.lang))
 		for _, fd := range r.Findings {
 			if fd.Severity == filing.Block && fd.Rule != "" {
-				fmt.Fprintf(stdout, "    [%s] %s: %s\n", fd.Rule, fd.Field, fd.Message(f.lang))
+				fmt.Fprintf(stdout, "    [%s] %s: %s\n", fd.Rule, fd.Field, term(fd.Message(f.lang)))
 			}
 		}
 	}
@@ -372,7 +368,9 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 	if b == nil {
 		return exitUnreadable
 	}
-	ob := submit.NewOutbox(st, submit.Options{Client: client, Scans: scanChecker(st, nil)})
+	// Sent batchConcurrency at a time: one filing whose answer is slow
+	// holds one slot, not the batch.
+	ob := submit.NewOutbox(st, submit.Options{Client: client, Scans: scanChecker(st, nil), Concurrency: batchConcurrency})
 	rows, err := batch.Submit(st, ob, b, batch.SubmitOptions{OnlyFailed: f.retryFailed, AcceptWarnings: f.acceptWarnings})
 	if err != nil {
 		fmt.Fprintln(stderr, message(err, f.lang))
@@ -398,6 +396,13 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 		cancel()
 		<-done
 		if now, err := batch.Statuses(st, ob, b); err == nil {
+			for i := range now {
+				// A row the backend already had under another draft (a sheet
+				// imported again) keeps what submit said of it.
+				if now[i].State == batch.StateNotSent && i < len(rows) && rows[i].SubmissionID != "" {
+					now[i] = rows[i]
+				}
+			}
 			rows = now
 		}
 	} else if client == nil {
@@ -406,8 +411,12 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 	}
 	sum := batch.Summarise(rows)
 	code = exitClean
-	if sum.Failed > 0 {
+	switch {
+	case sum.Failed > 0:
 		code = exitBlocked
+	case anyInFlight(rows):
+		// Handed to the outbox, not yet confirmed: not a success.
+		code = exitQueued
 	}
 	if f.asJSON {
 		if c := writeJSON(stdout, map[string]any{"rows": rows, "summary": sum}); c != exitClean {
@@ -416,7 +425,7 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 		return code
 	}
 	for _, r := range rows {
-		fmt.Fprintf(stdout, "%s  %-10s  %s\n", r.Key, batch.StateLabel(r.State, f.lang), r.Message(f.lang))
+		fmt.Fprintf(stdout, "%s  %-10s  %s\n", term(r.Key), batch.StateLabel(r.State, f.lang), term(r.Message(f.lang)))
 		if r.State == batch.StateBlocked {
 			writeReasons(stdout, r.Findings, "", "    ", f.lang)
 		}
@@ -429,6 +438,11 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 	return code
 }
 
+// batchConcurrency is how many filings of a batch are sent at once.
+const batchConcurrency = 4
+
+// anyInFlight says whether a row is handed over but not yet confirmed:
+// queued or on the wire.
 func anyInFlight(rows []batch.RowStatus) bool {
 	for _, r := range rows {
 		if r.State == string(submit.Queued) || r.State == string(submit.Sending) {

@@ -248,8 +248,15 @@ func writeImageText(w io.Writer, outs []imageOutput, lng string) {
 func writeChecks(w io.Writer, checks []imaging.Check, lng string, label func(imaging.Verdict) string) {
 	for i, c := range checks {
 		fmt.Fprintf(w, "  %2d [%s] %s: %s\n", i+1, label(c.Verdict), c.ID, c.Message(lng))
-		if c.Measured != "" || c.Threshold != "" {
-			fmt.Fprintf(w, "       %s%s%s%s\n", pick(lng, "实测 ", "measured "), c.Measured, pick(lng, "；限值 ", "; limit "), c.Threshold)
+		var detail []string
+		if m := c.MeasuredIn(lng); m != "" {
+			detail = append(detail, pick(lng, "实测 ", "measured ")+m)
+		}
+		if l := c.ThresholdIn(lng); l != "" {
+			detail = append(detail, pick(lng, "限值 ", "limit ")+l)
+		}
+		if len(detail) > 0 {
+			fmt.Fprintf(w, "       %s\n", strings.Join(detail, pick(lng, "；", "; ")))
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,9 +26,8 @@ type draftsFlags struct {
 	asJSON                                  bool
 }
 
-func (f *draftsFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.dataDir, "data-dir", "", "the app's data directory (default: the per-user one)")
-	fs.StringVar(&f.dataDir, "data", "", "same as --data-dir")
+func (f *draftsFlags) register(fs *flag.FlagSet, stderr io.Writer) {
+	dataDirFlag(fs, &f.dataDir, "the app's data directory (default: the per-user one)", stderr)
 	fs.StringVar(&f.passFile, "passphrase-file", "", "file holding the store passphrase (to read or keep passwords, or open an encrypted store)")
 	fs.StringVar(&f.bundlePassFile, "bundle-passphrase-file", "", "file holding the passphrase of a bundle's sealed passwords")
 	fs.StringVar(&f.lang, "lang", "zh", "language of the messages: zh or en")
@@ -37,7 +35,7 @@ func (f *draftsFlags) register(fs *flag.FlagSet) {
 }
 
 func (f *draftsFlags) open(stderr io.Writer) (*store.Store, int) {
-	opts := store.Options{Dir: f.dataDir, SnapshotInterval: -1}
+	opts := store.Options{Dir: f.dataDir, SnapshotInterval: -1, Progress: encryptionProgress(stderr)}
 	if f.passFile != "" {
 		p, err := readSecretFile(f.passFile)
 		if err != nil {
@@ -46,15 +44,7 @@ func (f *draftsFlags) open(stderr io.Writer) (*store.Store, int) {
 		}
 		opts.Passphrase = p
 	}
-	st, err := store.Open(opts)
-	if err != nil {
-		fmt.Fprintln(stderr, message(err, f.lang))
-		if errors.Is(err, store.ErrDamaged) {
-			fmt.Fprintln(stderr, pick(f.lang, "可在程序窗口中从快照恢复。", "Open the app's window to restore from a snapshot."))
-		}
-		return nil, exitBlocked
-	}
-	return st, exitClean
+	return openStoreFor(opts, f.lang, stderr)
 }
 
 func (f *draftsFlags) bundlePassphrase(stderr io.Writer) (filing.Secret, bool) {
@@ -80,7 +70,7 @@ func cmdDrafts(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("icpfiling drafts "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f draftsFlags
-	f.register(fs)
+	f.register(fs, stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, draftsUsage)
 		fs.PrintDefaults()
@@ -160,8 +150,8 @@ func draftsList(f *draftsFlags, search string, deleted bool, stdout, stderr io.W
 		if deleted {
 			when = pick(f.lang, "删除于 ", "deleted ") + d.Deleted.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(stdout, "%s  %-16s  %s  %s  %s  …%s\n", d.ID, d.Status.Label(f.lang), when,
-			orDash(d.SubjectName), orDash(strings.Join(d.Domains, ",")), d.CertificateTail)
+		fmt.Fprintf(stdout, "%s  %-16s  %s  %s  %s  …%s\n", term(d.ID), d.Status.Label(f.lang), when,
+			term(orDash(d.SubjectName)), term(orDash(strings.Join(d.Domains, ","))), term(d.CertificateTail))
 	}
 	fmt.Fprintln(stdout, pick(f.lang, fmt.Sprintf("共 %d 份草稿", len(list)), fmt.Sprintf("%d drafts", len(list))))
 	return exitClean
@@ -193,7 +183,8 @@ func draftsShow(f *draftsFlags, id string, stdout, stderr io.Writer) int {
 		}{info, masked})
 	}
 	l := f.lang
-	w := func(format string, a ...any) { fmt.Fprintf(stdout, format+"\n", a...) }
+	// Every line goes through term: the draft's text may carry control characters.
+	w := func(format string, a ...any) { fmt.Fprintln(stdout, term(fmt.Sprintf(format, a...))) }
 	w("%s %s", pick(l, "草稿", "draft"), info.ID)
 	w("  %s: %s   %s: %s   %s: %s", pick(l, "状态", "status"), info.Status.Label(l),
 		pick(l, "创建", "created"), info.Created.Local().Format("2006-01-02 15:04"),
@@ -326,11 +317,15 @@ func draftsImport(f *draftsFlags, path string, replace bool, stdout, stderr io.W
 	// Verify before opening the store: a bad bundle never touches it.
 	b, closer, err := bundle.ReadFile(path, bundle.DefaultLimits)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", path, message(err, f.lang))
+		fmt.Fprintf(stderr, "%s: %s\n", term(path), message(err, f.lang))
 		fmt.Fprintln(stderr, pick(f.lang, "没有导入任何内容。", "nothing was imported"))
 		return exitUnreadable
 	}
 	defer closer.Close()
+	if refuseBundleControls(b, path, f.lang, stderr) {
+		fmt.Fprintln(stderr, pick(f.lang, "没有导入任何内容。", "nothing was imported"))
+		return exitUnreadable
+	}
 	st, code := f.open(stderr)
 	if st == nil {
 		return code
@@ -343,7 +338,7 @@ func draftsImport(f *draftsFlags, path string, replace bool, stdout, stderr io.W
 		return exitBlocked
 	}
 	for _, d := range res.Drafts {
-		fmt.Fprintf(stdout, "%s  %s  %s\n", d.ID, orDash(d.SubjectName), orDash(strings.Join(d.Domains, ",")))
+		fmt.Fprintf(stdout, "%s  %s  %s\n", term(d.ID), term(orDash(d.SubjectName)), term(orDash(strings.Join(d.Domains, ","))))
 		if len(d.UnsavedSecrets) > 0 {
 			fmt.Fprintln(stdout, pick(f.lang, "    密码未保存：数据没有口令或未解锁（--passphrase-file）", "    passwords not kept: the store has no passphrase or is locked (--passphrase-file)"))
 		}
@@ -406,10 +401,24 @@ func draftsDeleteAll(f *draftsFlags, yes bool, stdout, stderr io.Writer) int {
 	}
 	if err := store.DeleteAllData(dir); err != nil {
 		fmt.Fprintln(stderr, message(err, f.lang))
-		return exitBlocked
+		return storeOpenCode(err, f.lang, stderr)
 	}
 	fmt.Fprintln(stdout, pick(f.lang, "已删除全部数据：", "all data deleted: ")+dir)
 	return exitClean
+}
+
+// refuseBundleControls says whether a bundle's filings carry control
+// characters in names or addresses (filing.ControlRule), printing each
+// one; such a bundle is refused whole, as any bad bundle is.
+func refuseBundleControls(b *bundle.Bundle, path, lang string, stderr io.Writer) bool {
+	refused := false
+	for i, app := range b.Apps {
+		for _, fd := range filing.ControlCharacters(app) {
+			refused = true
+			fmt.Fprintf(stderr, "%s: %s %d · %s: %s\n", term(path), pick(lang, "申请", "filing"), i+1, fd.Field, fd.Message(lang))
+		}
+	}
+	return refused
 }
 
 func writeJSON(w io.Writer, v any) int {

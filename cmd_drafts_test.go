@@ -138,19 +138,6 @@ func TestDraftsImportOfABadBundleChangesNothing(t *testing.T) {
 	}
 }
 
-func TestDraftsWhileTheAppIsOpen(t *testing.T) {
-	dir, _, _ := draftsFixture(t)
-	st, err := store.Open(store.Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	code, _, stderr := runDrafts(t, "list", "--data-dir", dir, "--lang", "en")
-	if code != exitBlocked || !strings.Contains(stderr, "already open") {
-		t.Errorf("exit %d, %s", code, stderr)
-	}
-}
-
 func TestDraftsDeleteAllData(t *testing.T) {
 	dir, _, _ := draftsFixture(t)
 	if code, _, stderr := runDrafts(t, "delete", "--all-data", "--data-dir", dir); code != exitUnreadable || !strings.Contains(stderr, "--yes") {

@@ -73,13 +73,22 @@ func renamedFlag(fs *flag.FlagSet, old, now string, target *string, stderr io.Wr
 	})
 }
 
-// term makes text from a filing or a file safe to print on a terminal:
-// C0 and C1 control characters and the bidirectional overrides are shown
-// as \x1b or \u202e instead of acting (retitling the terminal, clearing
-// the screen, reversing the line). Every printer of names, addresses,
-// file names and messages that carry them goes through it.
-func term(s string) string {
-	if !needsEscape(s) {
+// escapeControls makes text from a filing, a file or a backend safe to
+// print on a terminal: C0 and C1 control characters and the
+// bidirectional marks and overrides (filing.IsControl) are written as
+// \u001b or \u202e instead of acting (retitling the terminal, clearing the
+// screen, reversing a line); bytes that are not UTF-8 as \xff. keep says
+// which controls a layout needs (line breaks, tabs) and pass as they are.
+// The forms it writes are also valid escapes inside a JSON string, where
+// json.Encoder already escapes every C0 character.
+func escapeControls(s string, keep func(rune) bool) string {
+	clean := utf8.ValidString(s)
+	for _, r := range s {
+		if clean && filing.IsControl(r) && !keep(r) {
+			clean = false
+		}
+	}
+	if clean {
 		return s
 	}
 	var b strings.Builder
@@ -88,28 +97,36 @@ func term(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x80 && filing.IsControl(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case filing.IsControl(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
+		case !filing.IsControl(r) || keep(r):
+			b.WriteString(s[i : i+n])
 		default:
-			b.WriteRune(r)
+			fmt.Fprintf(&b, `\u%04x`, r)
 		}
 		i += n
 	}
 	return b.String()
 }
 
-func needsEscape(s string) bool {
-	if !utf8.ValidString(s) {
-		return true
-	}
-	for _, r := range s {
-		if r == '\t' || filing.IsControl(r) {
-			return true
+// term is escapeControls for one value printed on a line (a name, a file
+// name, a backend's reason): a line break in it is escaped too, so it
+// cannot start a line that looks like the program's own.
+func term(s string) string { return escapeControls(s, func(rune) bool { return false }) }
+
+// layout keeps the line breaks and tabs of whole lines of output.
+func layout(r rune) bool { return r == '\n' || r == '\t' }
+
+// terminalWriter passes every write through escapeControls, keeping line
+// breaks and tabs: run puts it around stdout and stderr, so every printer
+// of every command is covered, including one that forgets term.
+type terminalWriter struct{ w io.Writer }
+
+func (t terminalWriter) Write(p []byte) (int, error) {
+	s := string(p)
+	if e := escapeControls(s, layout); e != s {
+		if _, err := io.WriteString(t.w, e); err != nil {
+			return 0, err
 		}
+		return len(p), nil
 	}
-	return false
+	return t.w.Write(p)
 }

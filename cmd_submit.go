@@ -25,12 +25,12 @@ type submitFlags struct {
 	backend, tokenFile, caFile, proxy, dataDir, passFile, lang string
 }
 
-func (f *submitFlags) register(fs *flag.FlagSet) {
+func (f *submitFlags) register(fs *flag.FlagSet, stderr io.Writer) {
 	fs.StringVar(&f.backend, "backend", "", "backend URL (default: the one saved in the app's settings)")
 	fs.StringVar(&f.tokenFile, "token-file", "", "file holding the backend's bearer token (default: the saved token)")
 	fs.StringVar(&f.caFile, "ca-file", "", "extra root certificate (PEM) for a backend with a private CA")
 	fs.StringVar(&f.proxy, "proxy", "", "http(s) proxy URL")
-	fs.StringVar(&f.dataDir, "data", "", "the app's data directory (default: the per-user one)")
+	dataDirFlag(fs, &f.dataDir, "the app's data directory (default: the per-user one)", stderr)
 	fs.StringVar(&f.passFile, "passphrase-file", "", "file holding the store passphrase, to use saved passwords and token")
 	fs.StringVar(&f.lang, "lang", "zh", "language of the messages: zh or en")
 }
@@ -46,7 +46,7 @@ func readSecretFile(path string) (filing.Secret, error) {
 // open opens the store and builds the client from the saved settings and
 // the flags; the client is nil when no backend is known.
 func (f *submitFlags) open(stderr io.Writer) (*store.Store, *submit.Client, int) {
-	opts := store.Options{Dir: f.dataDir, SnapshotInterval: -1}
+	opts := store.Options{Dir: f.dataDir, SnapshotInterval: -1, Progress: encryptionProgress(stderr)}
 	if f.passFile != "" {
 		p, err := readSecretFile(f.passFile)
 		if err != nil {
@@ -55,10 +55,9 @@ func (f *submitFlags) open(stderr io.Writer) (*store.Store, *submit.Client, int)
 		}
 		opts.Passphrase = p
 	}
-	st, err := store.Open(opts)
-	if err != nil {
-		fmt.Fprintln(stderr, message(err, f.lang))
-		return nil, nil, exitUnreadable
+	st, code := openStoreFor(opts, f.lang, stderr)
+	if st == nil {
+		return nil, nil, code
 	}
 	set, err := submit.LoadSettings(st)
 	if err != nil {
@@ -108,13 +107,14 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := flag.NewFlagSet("icpfiling submit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f submitFlags
-	f.register(fs)
+	f.register(fs, stderr)
 	draft := fs.String("draft", "", "submit this saved draft")
+	resend := fs.Bool("resend", false, "send again a filing the backend already received (after a change or a rejection): a new submission")
 	bundlePass := fs.String("bundle-passphrase-file", "", "file holding the passphrase of a .icpf bundle's sealed passwords")
 	asJSON := fs.Bool("json", false, "print the outcome as JSON")
 	acceptWarnings := fs.Bool("accept-warnings", false, "acknowledge every warning of the scans and the photo (kept with a draft) and submit anyway")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling submit FILE.icpf|FILE.json|--draft ID [--accept-warnings] [--backend URL] [--token-file F] [--ca-file F] [--proxy URL] [--data DIR] [--passphrase-file F] [--bundle-passphrase-file F] [--json] [--lang zh|en]")
+		fmt.Fprintln(stderr, "usage: icpfiling submit FILE.icpf|FILE.json|--draft ID [--accept-warnings] [--resend] [--backend URL] [--token-file F] [--ca-file F] [--proxy URL] [--data-dir DIR] [--passphrase-file F] [--bundle-passphrase-file F] [--json] [--lang zh|en]")
 		fs.PrintDefaults()
 	}
 	files, code, ok := parseArgs(fs, args, &f.lang, stderr)
@@ -159,9 +159,18 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			opts.SecretsPassphrase = p
 		}
 		// Imported as drafts first: what is submitted is what this machine keeps.
-		res, err := bundle.ImportFile(files[0], st, opts)
+		b, closer, err := bundle.ReadFile(files[0], bundle.DefaultLimits)
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %s\n", files[0], message(err, f.lang))
+			fmt.Fprintf(stderr, "%s: %s\n", term(files[0]), message(err, f.lang))
+			return exitUnreadable
+		}
+		defer closer.Close()
+		if refuseBundleControls(b, files[0], f.lang, stderr) {
+			return exitUnreadable
+		}
+		res, err := b.Import(st, opts)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", term(files[0]), message(err, f.lang))
 			return exitUnreadable
 		}
 		if res.SecretsSkipped {
@@ -186,7 +195,7 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		app, err := filing.DecodeApplication(data)
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %s\n", files[0], message(err, f.lang))
+			fmt.Fprintf(stderr, "%s: %s\n", term(files[0]), message(err, f.lang))
 			return exitUnreadable
 		}
 		// Not a draft: its acknowledgements last for this submission.
@@ -210,6 +219,21 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 				fmt.Fprintf(stderr, "%s  %3d%%  %s / %s\n", id, pct, mib(p.Sent), mib(p.Total))
 			}
 		}})
+	// A filing the backend already received is not sent again (unless
+	// --resend): its receipt is shown instead, and it needs no gate.
+	var already []submit.Submission
+	if !*resend {
+		var fresh []*filing.Application
+		var freshDrafts []bool
+		for i, app := range apps {
+			if s, ok := o.Delivered(app); ok {
+				already = append(already, s)
+				continue
+			}
+			fresh, freshDrafts = append(fresh, app), append(freshDrafts, drafts[i])
+		}
+		apps, drafts = fresh, freshDrafts
+	}
 	// The readiness gate, for every filing before any is queued: a
 	// bundle goes whole or not at all, and nothing refused is sent.
 	var refused []refusal
@@ -234,7 +258,17 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	var subs []submit.Submission
 	for _, app := range apps {
-		s, err := o.Submit(app)
+		submitOne := o.Submit
+		if *resend {
+			submitOne = o.Resend
+		}
+		s, err := submitOne(app)
+		var as *submit.AlreadySubmittedError
+		if errors.As(err, &as) {
+			// Received meanwhile (another copy of the same filing in this run).
+			already = append(already, as.Submission)
+			continue
+		}
 		if err != nil {
 			var be *submit.BlockedError
 			if errors.As(err, &be) {
@@ -266,7 +300,24 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	for i := range results {
 		results[i], _ = o.Get(results[i].ID)
 	}
-	return printSubmissions(stdout, stderr, results, *asJSON, f.lang, ctx.Err() != nil)
+	if *asJSON {
+		printAlready(stderr, already, f.lang)
+	} else {
+		printAlready(stdout, already, f.lang)
+	}
+	return printSubmissions(stdout, stderr, already, results, *asJSON, f.lang, ctx.Err() != nil)
+}
+
+// printAlready shows the receipt of each filing not sent because the
+// backend already has it.
+func printAlready(w io.Writer, subs []submit.Submission, lng string) {
+	for _, s := range subs {
+		fmt.Fprintf(w, "%s  %s\n", term(s.ID), term((&submit.AlreadySubmittedError{Submission: s}).Message(lng)))
+	}
+	if len(subs) > 0 {
+		fmt.Fprintln(w, pick(lng, "    确需重新提交（修改后或被驳回后），请加 --resend。",
+			"    to submit it again on purpose (after a change or a rejection), add --resend."))
+	}
 }
 
 // gate is the readiness gate for app as the outbox applies it. With
@@ -345,7 +396,7 @@ func writeReasons(w io.Writer, reasons []filing.Finding, summary, indent, lng st
 		case fd.Rule == "scan.pending":
 			kind = pick(lng, "检查中", "checking")
 		}
-		fmt.Fprintf(w, "%s[%s] %s · %s: %s\n", indent, kind, fd.Rule, fd.Field, fd.Message(lng))
+		fmt.Fprintf(w, "%s[%s] %s · %s: %s\n", indent, kind, fd.Rule, fd.Field, term(fd.Message(lng)))
 	}
 	if summary != "" {
 		fmt.Fprintln(w, indent+summary)
@@ -376,23 +427,43 @@ func waitSettled(ctx context.Context, o *submit.Outbox, id string) submit.Submis
 	}
 }
 
-func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
-
-func printSubmissions(stdout, stderr io.Writer, subs []submit.Submission, asJSON bool, lng string, interrupted bool) int {
-	code := exitClean
+// submissionsCode is the exit code of a run's submissions: 0 when the
+// backend has every one, 1 when one failed (held, refused, cancelled),
+// else 3 when one is still in the outbox, not yet confirmed.
+func submissionsCode(subs []submit.Submission) int {
+	queued := false
 	for _, s := range subs {
-		if s.State != submit.Accepted && s.State != submit.Approved && s.State != submit.Rejected {
-			code = exitBlocked
+		switch s.State {
+		case submit.Accepted, submit.Approved, submit.Rejected:
+		case submit.Queued, submit.Sending:
+			queued = true
+		default:
+			return exitBlocked
 		}
 	}
+	if queued {
+		return exitQueued
+	}
+	return exitClean
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// printSubmissions prints the outcome of the filings sent by this run,
+// subs, and returns the exit code of the run, the filings not sent again
+// (already, whose receipts printAlready showed) included; --json prints
+// both.
+func printSubmissions(stdout, stderr io.Writer, already, subs []submit.Submission, asJSON bool, lng string, interrupted bool) int {
+	code := submissionsCode(append(append([]submit.Submission(nil), already...), subs...))
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		for i := range subs {
-			subs[i].Application = nil // the filing itself is not the outcome
+		all := append(append([]submit.Submission(nil), already...), subs...)
+		for i := range all {
+			all[i].Application = nil // the filing itself is not the outcome
 		}
-		_ = enc.Encode(subs)
+		_ = enc.Encode(all)
 		return code
 	}
 	for _, s := range subs {
@@ -402,7 +473,7 @@ func printSubmissions(stdout, stderr io.Writer, subs []submit.Submission, asJSON
 		}
 		fmt.Fprintln(stdout)
 		if s.Error != nil {
-			fmt.Fprintf(stdout, "    %s\n", s.Error.Message(lng))
+			fmt.Fprintf(stdout, "    %s\n", term(s.Error.Message(lng)))
 		}
 		if len(s.Findings) > 0 {
 			writeFindingsText(stdout, s.Findings, lng)
@@ -422,10 +493,10 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("icpfiling status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f submitFlags
-	f.register(fs)
+	f.register(fs, stderr)
 	asJSON := fs.Bool("json", false, "print the submission as JSON")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling status ID [--backend URL] [--token-file F] [--data DIR] [--json] [--lang zh|en]")
+		fmt.Fprintln(stderr, "usage: icpfiling status ID [--backend URL] [--token-file F] [--data-dir DIR] [--json] [--lang zh|en]")
 		fmt.Fprintln(stderr, "       ID is the submission's id (icpf-…) or the backend's filing id (f-…)")
 		fs.PrintDefaults()
 	}
@@ -471,7 +542,7 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 			s.State = submit.Approved
 		}
 	default:
-		fmt.Fprintln(stderr, pick(f.lang, "本机没有这份提交："+ids[0], "no such submission on this machine: "+ids[0]))
+		fmt.Fprintln(stderr, pick(f.lang, "本机没有这份提交："+term(ids[0]), "no such submission on this machine: "+term(ids[0])))
 		return exitUnreadable
 	}
 	if *asJSON {
@@ -500,7 +571,7 @@ func cmdStatus(args []string, stdout, stderr io.Writer) int {
 	for _, e := range s.Timeline {
 		fmt.Fprintf(stdout, "  %s  %s\n", e.At.Local().Format("2006-01-02 15:04"), e.Status.Label(f.lang))
 		for _, r := range e.Reasons {
-			fmt.Fprintf(stdout, "      %s %s\n", pick(f.lang, "驳回原因：", "reason:"), r)
+			fmt.Fprintf(stdout, "      %s %s\n", pick(f.lang, "驳回原因：", "reason:"), term(r))
 		}
 	}
 	if s.State == submit.Rejected && s.NewRevision != "" {

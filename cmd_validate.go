@@ -148,11 +148,11 @@ func writeFindingsText(w io.Writer, findings []filing.Finding, lng string) {
 		counts[f.Severity]++
 		fmt.Fprintf(w, "[%s] %d %s · %s: %s\n", f.Severity.Label(lng), int(f.Step), f.Step.Name(lng), f.Field, f.Message(lng))
 		detail := pick(lng, "规则 ", "rule ") + f.Rule
-		if f.Measured != "" {
-			detail += pick(lng, "；实测 ", "; measured ") + f.Measured
+		if m := f.MeasuredIn(lng); m != "" {
+			detail += pick(lng, "；实测 ", "; measured ") + m
 		}
-		if f.Limit != "" {
-			detail += pick(lng, "；限值 ", "; limit ") + f.Limit
+		if l := f.LimitIn(lng); l != "" {
+			detail += pick(lng, "；限值 ", "; limit ") + l
 		}
 		fmt.Fprintf(w, "    %s%s%s\n", detail, pick(lng, "；来源 ", "; source "), f.Source)
 	}

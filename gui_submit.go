@@ -70,7 +70,13 @@ func (s *submitAdapter) Configured() bool {
 }
 
 func (s *submitAdapter) Submit(ctx context.Context, app *filing.Application, progress func(done, total int64)) (gui.SubmitResult, error) {
-	sub, err := s.out.SubmitAndWait(ctx, app, func(p submit.Progress) { progress(p.Sent, p.Total) })
+	send := s.out.SubmitAndWait
+	if prev, ok := s.latest(app.ID); ok && prev.State == submit.Rejected {
+		// "Submit again" on a rejected filing is a new submission by intent;
+		// an accepted one is never sent twice (Outbox.Submit).
+		send = s.out.ResendAndWait
+	}
+	sub, err := send(ctx, app, func(p submit.Progress) { progress(p.Sent, p.Total) })
 	res := gui.SubmitResult{ID: sub.ID, Findings: sub.Findings, Timeline: sub.Timeline}
 	if err != nil && len(sub.Findings) > 0 {
 		// Field errors are shown on their fields, not as a failure.

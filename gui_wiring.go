@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -100,12 +101,17 @@ func runGUI(o guiOptions) (code int) {
 	}
 	lng := gui.Language()
 
-	// A store left damaged is found before Open, which could crash on it.
-	if dataDir != "" && store.NeedsRecovery(dataDir) {
-		storeProblem(a, dataDir, &store.Error{Kind: store.ErrDamaged, ZH: "草稿数据已损坏，无法打开。", EN: "the drafts store is damaged and cannot be opened"}, lng).ShowAndRun()
-		return 0
+	// A store whose opens keep crashing the process (Badger panics in its
+	// own goroutines) is not opened again; a kill during one open is no
+	// reason to stop: Open tries again and says why when it gives up.
+	if dataDir != "" {
+		if err := store.RecoveryNeeded(dataDir, crashReport != ""); err != nil {
+			slog.Warn("store not opened", "err", message(err, "en"), "reason", storeDetail(err))
+			storeProblem(a, dataDir, err, lng).ShowAndRun()
+			return 0
+		}
 	}
-	st, err := store.Open(store.Options{Dir: dataDir})
+	st, err := store.Open(store.Options{Dir: dataDir, Progress: encryptionProgress(os.Stderr)})
 	if errors.Is(err, store.ErrAlreadyOpen) {
 		// Two starts at once: the other one holds the store but may not be
 		// listening yet. Ask it a few times before explaining the lock.
@@ -118,7 +124,7 @@ func runGUI(o guiOptions) (code int) {
 		}
 	}
 	if err != nil {
-		slog.Warn("store will not open", "err", message(err, "en"))
+		slog.Warn("store will not open", "err", message(err, "en"), "reason", storeDetail(err))
 		storeProblem(a, dataDir, err, lng).ShowAndRun()
 		return 0
 	}
@@ -220,8 +226,11 @@ func resetUI() {
 // another window, or damaged (then it offers the snapshots).
 func storeProblem(a fyne.App, dataDir string, err error, lng string) fyne.Window {
 	msg := message(err, lng)
+	if d := storeDetail(err); d != "" {
+		msg += "\n\n" + pick(lng, "详细信息：", "Details: ") + d
+	}
 	var snaps []string
-	if errors.Is(err, store.ErrDamaged) || store.NeedsRecovery(dataDir) {
+	if errors.Is(err, store.ErrDamaged) {
 		if list, lerr := store.ListSnapshots(dataDir); lerr == nil {
 			for _, s := range list {
 				snaps = append(snaps, s.Name)
@@ -322,3 +331,23 @@ func (d *draftsAdapter) Import(path string) (int, error) {
 	res, err := bundle.ImportFile(path, d.st, bundle.ImportOptions{})
 	return len(res.Drafts), err
 }
+
+// storeDetail is the redacted reason a store error carries, "" without one.
+func storeDetail(err error) string {
+	var se *store.Error
+	if errors.As(err, &se) {
+		return se.Detail()
+	}
+	return ""
+}
+
+// encryptionProgress reports, on w (stderr), how far encrypting a store
+// written by an older build has come; Open calls it once per step.
+func encryptionProgress(w io.Writer) store.Progress {
+	return func(done, total int) {
+		fmt.Fprintf(w, "正在加密数据 / encrypting the data: %d/%d\n", done, total)
+	}
+}
+
+// KeyLocationText says in Settings where the store's data key is kept.
+func (s *submitAdapter) KeyLocationText(lang string) string { return s.st.KeyLocationText(lang) }

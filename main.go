@@ -23,8 +23,13 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run dispatches the command line and returns the exit code.
+// run dispatches the command line and returns the exit code (0 done, 1
+// something blocks or failed, 2 bad input, 3 queued but not yet confirmed,
+// 4 the data directory is already open: cmd_exit.go, README).
 func run(args []string, stdout, stderr io.Writer) int {
+	// Names, addresses and backend messages may carry control characters:
+	// nothing a command prints acts on the terminal.
+	stdout, stderr = terminalWriter{stdout}, terminalWriter{stderr}
 	if len(args) > 0 {
 		switch args[0] {
 		case "validate":
@@ -60,9 +65,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "       icpfiling check-image --kind KIND FILE... [--json] [--annotate DIR] [--fix DIR]")
 		fmt.Fprintln(stderr, "       icpfiling drafts list|show|export|import|delete [--data-dir DIR]")
 		fmt.Fprintln(stderr, "       icpfiling batch template|import|check|report|submit [--data-dir DIR]")
-		fmt.Fprintln(stderr, "       icpfiling submit FILE.icpf|FILE.json|--draft ID --backend URL [--token-file F]")
-		fmt.Fprintln(stderr, "       icpfiling status ID")
-		fmt.Fprintln(stderr, "       icpfiling backend --data DIR [--addr 127.0.0.1:8787] [--token-file F]")
+		fmt.Fprintln(stderr, "       icpfiling submit FILE.icpf|FILE.json|--draft ID --backend URL [--token-file F] [--resend] [--data-dir DIR]")
+		fmt.Fprintln(stderr, "       icpfiling status ID [--data-dir DIR]")
+		fmt.Fprintln(stderr, "       icpfiling backend --data-dir DIR [--addr 127.0.0.1:8787] --token-file F")
+		fmt.Fprintln(stderr, "Exit status: 0 done, 1 something blocks or failed, 2 bad input, 3 queued but not yet confirmed, 4 the data directory is open in another copy of the app.")
 		fmt.Fprintln(stderr, "Each command prints its own options with -h.")
 		fs.PrintDefaults()
 	}

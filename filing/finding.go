@@ -70,6 +70,11 @@ type Finding struct {
 	// hold personal data (no ID numbers, phones or names).
 	Measured string `json:"measured,omitempty"`
 	Limit    string `json:"limit,omitempty"`
+	// MeasuredZH and LimitZH are the Chinese texts of Measured and Limit
+	// where they have words (an image check's "红色 90 %"); empty where
+	// numbers and units read the same in both languages.
+	MeasuredZH string `json:"measured_zh,omitempty"`
+	LimitZH    string `json:"limit_zh,omitempty"`
 	// Source is where the rule comes from, with its date.
 	Source string `json:"source"`
 	// File is the SHA-256 of the kept file a scan's finding is about, so
@@ -88,6 +93,22 @@ func (f Finding) Message(lang string) string {
 		return f.EN
 	}
 	return f.ZH
+}
+
+// MeasuredIn is Measured in "zh" or "en".
+func (f Finding) MeasuredIn(lang string) string {
+	if lang != "en" && f.MeasuredZH != "" {
+		return f.MeasuredZH
+	}
+	return f.Measured
+}
+
+// LimitIn is Limit in "zh" or "en".
+func (f Finding) LimitIn(lang string) string {
+	if lang != "en" && f.LimitZH != "" {
+		return f.LimitZH
+	}
+	return f.Limit
 }
 
 // Blocking counts the findings that block.

@@ -191,8 +191,9 @@ func plan(app *Application, pack *Pack, asOf time.Time, findings, checking []Fin
 		st.NoteEN = "The province has no SMS verification on this date."
 	} else if v := pack.SMSValidityOn(day); v != nil {
 		st := &f.Steps[StepSMS]
-		st.NoteZH = "工信部短信发送至网站负责人联系方式1，收到后须在规定时间内完成核验：" + strconv.Itoa(v.Hours) + " 小时。"
-		st.NoteEN = "MIIT texts the website owner's mobile (联系方式1); enter the code within " + strconv.Itoa(v.Hours) + " hours."
+		sinceZH, sinceEN := smsValiditySince(pack, v)
+		st.NoteZH = "本省自 " + r.From.String() + " 起须进行短信核验：工信部短信发送至网站负责人联系方式 1，收到后须在 " + strconv.Itoa(v.Hours) + " 小时内完成核验" + sinceZH + "。"
+		st.NoteEN = "SMS verification has applied in this province since " + r.From.String() + ": MIIT texts the website owner's mobile (联系方式 1); enter the code within " + strconv.Itoa(v.Hours) + " hours" + sinceEN + "."
 	}
 	// Until the province is known, nothing says what the photo and SMS
 	// steps ask: they are neither done nor skipped.

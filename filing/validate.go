@@ -21,6 +21,7 @@ func Validate(app *Application, pack *Pack, asOf time.Time) []Finding {
 	v := validator{app: app, pack: pack, day: DateOf(asOf)}
 	v.personal = isPersonal(app, pack)
 	v.prepare()
+	v.controlCharacters()
 	v.subject()
 	v.websites()
 	v.product()
@@ -344,7 +345,7 @@ func (v *validator) idValidity(field, until string) {
 	if d <= limit {
 		v.add(finding{rule: c.ID, field: field, sev: Block,
 			zh:       "证件有效期须大于 " + strconv.Itoa(c.Value) + " 个月，请先换领证件。",
-			en:       "The ID must stay valid for more than " + strconv.Itoa(c.Value) + " months; renew it first.",
+			en:       "The ID must stay valid for more than " + countOf(c.Value, "month", "months") + "; renew it first.",
 			measured: d.String(), limit: "> " + limit.String()})
 	}
 }
@@ -555,7 +556,7 @@ func (v *validator) domainExpiry(field, expires string) {
 	if left := v.day.DaysUntil(d); left <= r.Days {
 		v.add(finding{rule: r.ID, field: field, sev: Block,
 			zh:       "域名剩余有效期须大于 " + strconv.Itoa(r.Days) + " 天，请先续费域名。",
-			en:       "The domain needs more than " + strconv.Itoa(r.Days) + " days of registration left; renew it first.",
+			en:       "The domain needs more than " + countOf(r.Days, "day", "days") + " of registration left; renew it first.",
 			measured: strconv.Itoa(left), limit: "> " + strconv.Itoa(r.Days)})
 	}
 }
@@ -621,7 +622,7 @@ func (v *validator) siteName(i int, w *Website, d DomainName) {
 			en: "A site name cannot be only digits or letters; use a Chinese name that describes the site."})
 	} else if c := v.pack.check("name.min_han"); han < c.Value {
 		v.add(finding{rule: c.ID, field: field, sev: Block,
-			zh: "网站名称至少需要 " + strconv.Itoa(c.Value) + " 个汉字。", en: "A site name needs at least " + strconv.Itoa(c.Value) + " Chinese characters.",
+			zh: "网站名称至少需要 " + strconv.Itoa(c.Value) + " 个汉字。", en: "A site name needs at least " + countOf(c.Value, "Chinese character", "Chinese characters") + ".",
 			measured: strconv.Itoa(han), limit: strconv.Itoa(c.Value)})
 	}
 	if symbols > 0 {
@@ -726,7 +727,7 @@ func (v *validator) product() {
 			if p.Months < r.MinMonths {
 				v.add(finding{rule: r.ID, field: "product.months", sev: Block,
 					zh:       "“" + r.ZH + "”须购买 " + strconv.Itoa(r.MinMonths) + " 个月及以上（含续费）才能备案。",
-					en:       "\"" + r.EN + "\" must be bought for " + strconv.Itoa(r.MinMonths) + " months or more (renewals count).",
+					en:       "\"" + r.EN + "\" must be bought for " + countOf(r.MinMonths, "month", "months") + " or more (renewals count).",
 					measured: strconv.Itoa(p.Months), limit: ">= " + strconv.Itoa(r.MinMonths)})
 			}
 			if r.MinAmountYuan > 0 && p.AmountYuan < r.MinAmountYuan {
@@ -824,11 +825,11 @@ func (v *validator) attachment(field, slot string, a *Attachment) {
 	case !allowed:
 		v.add(finding{rule: u.ID, field: field, sev: Block,
 			zh: "文件格式不被接受，请另存为 JPG 或 PNG。", en: "The file format is not accepted; save it as JPG or PNG.",
-			measured: a.MediaType, limit: strings.Join(u.Formats, ", ")})
+			measured: formatName(a.MediaType), limit: formatNames(u.Formats)})
 	case discouraged:
 		v.add(finding{rule: u.ID, field: field, sev: Warn,
 			zh: "GIF 虽可上传，但部分页面只接受 JPG/PNG，建议另存为 JPG。", en: "GIF is accepted, but some pages take only JPG/PNG; saving it as JPG is safer.",
-			measured: a.MediaType})
+			measured: formatName(a.MediaType)})
 	}
 	if a.Size >= u.MaxBytes {
 		v.add(finding{rule: u.ID, field: field, sev: Block,
@@ -896,10 +897,81 @@ func (v *validator) sms() {
 		return
 	}
 	h := strconv.Itoa(val.Hours)
+	sinceZH, sinceEN := smsValiditySince(v.pack, val)
 	v.add(finding{rule: val.ID, field: "sms", sev: Info,
-		zh:    "提交管局后约 5 分钟内会收到工信部短信验证码，须在 " + h + " 小时内完成核验，否则订单被退回。",
-		en:    "About 5 minutes after the order reaches the bureau, MIIT texts a code; verify within " + h + " hours or the order is returned.",
+		zh:    "提交管局后约 5 分钟内会收到工信部短信验证码，须在 " + h + " 小时内完成核验" + sinceZH + "，否则订单被退回。",
+		en:    "About 5 minutes after the order reaches the bureau, MIIT texts a code; verify within " + h + " hours" + sinceEN + " or the order is returned.",
 		limit: h + " h"})
+	from := r.From.String()
 	v.add(finding{rule: r.ID, field: "sms", sev: Info,
-		zh: "本省（于此日期）须进行短信核验。", en: "SMS verification applies in this province on this date."})
+		zh: "本省自 " + from + " 起须进行短信核验。", en: "SMS verification has applied in this province since " + from + "."})
+}
+
+// ControlRule is the rule of a name or an address that carries control
+// characters. It is the app's own rule, not the filing system's: such a
+// character is invisible in the form, acts on a terminal that prints it
+// (retitling it, clearing the screen) and can make a name read backwards
+// (a bidi override), so it is never sent.
+const ControlRule = "text.control_characters"
+
+// IsControl says whether r acts instead of being read: C0 and C1 control
+// characters, DEL, and the bidirectional marks, embeddings, overrides and
+// isolates (U+200E/F, U+061C, U+202A–202E, U+2066–2069).
+func IsControl(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	case r == 0x200e, r == 0x200f, r == 0x061c, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// firstControl is the first control character of s as "U+001B", or "".
+func firstControl(s string) string {
+	for _, r := range s {
+		if IsControl(r) {
+			return "U+" + strings.ToUpper(strconv.FormatInt(int64(r)|0x10000, 16)[1:])
+		}
+	}
+	return ""
+}
+
+// namesAndAddresses are the fields of app that hold a name or an address,
+// by field path.
+func namesAndAddresses(app *Application) [][2]string {
+	s := &app.Subject
+	out := [][2]string{{"subject.name", s.Name}, {"subject.investor", s.Investor}, {"subject.owner.name", s.Owner.Name}}
+	for _, a := range []struct {
+		field string
+		addr  *Address
+	}{{"subject.domicile", &s.Domicile}, {"subject.mailing_address", &s.MailingAddress}} {
+		out = append(out, [2]string{a.field + ".city", a.addr.City}, [2]string{a.field + ".district", a.addr.District},
+			[2]string{a.field + ".detail", a.addr.Detail})
+	}
+	for i := range app.Websites {
+		w := &app.Websites[i]
+		out = append(out, [2]string{websiteField(i, "name"), w.Name}, [2]string{websiteField(i, "owner.name"), w.Owner.Name})
+	}
+	return out
+}
+
+// controlCharacters refuses a name or an address that carries a control
+// character (ControlRule).
+func (v *validator) controlCharacters() {
+	for _, nf := range namesAndAddresses(v.app) {
+		if c := firstControl(nf[1]); c != "" {
+			v.add(finding{rule: ControlRule, field: nf[0], sev: Block, measured: c,
+				zh: "含有看不见的控制字符（" + c + "，如换行、终端控制码或文字方向控制符），请删除后重新输入。",
+				en: "It contains an invisible control character (" + c + ": a line break, a terminal control code or a text-direction override); delete it and type the text again."})
+		}
+	}
+}
+
+// ControlCharacters is the ControlRule findings of app alone, for an
+// import to refuse such a filing before it is kept.
+func ControlCharacters(app *Application) []Finding {
+	v := validator{app: app, pack: DefaultPack()}
+	v.controlCharacters()
+	return v.out
 }

@@ -41,6 +41,12 @@ func (e *fieldEntry) FocusLost() {
 type fieldView struct {
 	path string
 	hint *widget.Label
+	// info marks a line of notes (no warning, nothing blocking) with an
+	// icon rather than a letter.
+	info *widget.Icon
+	// full is the findings' whole text with each rule's source, which a
+	// tap on the line shows.
+	full string
 	// target is the input widget, which focus moves to from a finding.
 	target  fyne.CanvasObject
 	touched bool
@@ -63,7 +69,9 @@ func (fs *fields) add(path string) *fieldView {
 	h.Truncation = fyne.TextTruncateEllipsis
 	h.SizeName = theme.SizeNameCaptionText
 	h.Hide()
-	v := &fieldView{path: path, hint: h}
+	info := widget.NewIcon(theme.InfoIcon())
+	info.Hide()
+	v := &fieldView{path: path, hint: h, info: info}
 	fs.views = append(fs.views, v)
 	return v
 }
@@ -71,7 +79,8 @@ func (fs *fields) add(path string) *fieldView {
 // area is the findings line under a field: its height is reserved whether a
 // message shows or not, so nothing below moves when one appears or goes.
 func (v *fieldView) area() fyne.CanvasObject {
-	return container.New(oneLine{}, v.hint, newHintTap(v.hint))
+	line := container.NewBorder(nil, nil, v.info, nil, v.hint)
+	return container.New(oneLine{}, line, newHintTap(v))
 }
 
 // oneLine lays its objects over each other at the height of one line of
@@ -96,10 +105,11 @@ func (oneLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 type hintTap struct {
 	widget.BaseWidget
 	hint *widget.Label
+	view *fieldView
 }
 
-func newHintTap(hint *widget.Label) *hintTap {
-	t := &hintTap{hint: hint}
+func newHintTap(v *fieldView) *hintTap {
+	t := &hintTap{hint: v.hint, view: v}
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -116,8 +126,12 @@ func (t *hintTap) Tapped(e *fyne.PointEvent) {
 	if c == nil {
 		return
 	}
-	full := widget.NewLabel(t.hint.Text)
-	full.Wrapping = fyne.TextWrapWord
+	text := t.hint.Text
+	if t.view.full != "" {
+		text = t.view.full
+	}
+	full := widget.NewLabel(text)
+	full.Wrapping = textWrap()
 	full.Importance = t.hint.Importance
 	pop := widget.NewPopUp(full, c)
 	width := fyne.Min(c.Size().Width*0.6, 560)
@@ -152,18 +166,30 @@ func (fs *fields) refresh() {
 		found := fs.ctl.FieldFindings(v.path)
 		if len(found) == 0 {
 			v.hint.Hide()
+			v.info.Hide()
 			continue
 		}
 		lines := make([]string, len(found))
+		var full []string
 		for i, f := range found {
 			lines[i] = severityMark(f.Severity) + f.Message(fs.lang)
+			full = append(full, lines[i])
+			if src := fs.ctl.Pack().Cite(f, fs.lang); src != "" {
+				full = append(full, "    "+src)
+			}
 		}
+		v.full = strings.Join(full, "\n")
 		v.hint.SetText(strings.Join(lines, "  "))
 		v.hint.Importance = importanceOf(found[0].Severity)
 		for _, f := range found {
 			if f.Severity < found[0].Severity {
 				v.hint.Importance = importanceOf(f.Severity)
 			}
+		}
+		if found[0].Severity == filing.Info && v.hint.Importance == importanceOf(filing.Info) {
+			v.info.Show()
+		} else {
+			v.info.Hide()
 		}
 		v.hint.Show()
 		v.hint.Refresh()
@@ -177,7 +203,8 @@ func severityMark(s filing.Severity) string {
 	case filing.Warn:
 		return "⚠ "
 	}
-	return "ℹ "
+	// A note has no letter: the field's line shows an info icon instead.
+	return ""
 }
 
 func importanceOf(s filing.Severity) widget.Importance {
@@ -316,21 +343,27 @@ func newForm(items ...*widget.FormItem) *widget.Form {
 	return f
 }
 
-// siteLanguages are the 网站语言 choices (several may be chosen).
-var siteLanguages = []option{{"zh-Hans", "中文简体"}, {"zh-Hant", "中文繁體"}, {"en", "English"}, {"ja", "日本語"}, {"ko", "한국어"}, {"other", "其他 / Other"}}
+// siteLanguages are the 网站语言 choices (several may be chosen), named in
+// the user's language: the bundled fonts have no Hangul, so "한국어" would
+// show as replacement boxes (TestGlyphsCovered).
+func siteLanguages() []option {
+	return []option{{"zh-Hans", lang.L("Simplified Chinese")}, {"zh-Hant", lang.L("Traditional Chinese")},
+		{"en", lang.L("English")}, {"ja", lang.L("Japanese")}, {"ko", lang.L("Korean")}, {"other", lang.L("Other language")}}
+}
 
 // languages is a group of check boxes bound to a list of language codes.
 func (fs *fields) languages(path, label string, get func(*filing.Application) []string, set func(*filing.Application, []string)) *widget.FormItem {
 	v := fs.add(path)
-	texts := make([]string, len(siteLanguages))
-	for i, o := range siteLanguages {
+	langs := siteLanguages()
+	texts := make([]string, len(langs))
+	for i, o := range langs {
 		texts[i] = o.text
 	}
 	g := widget.NewCheckGroup(texts, nil)
 	g.Horizontal = true
 	var selected []string
 	for _, code := range get(fs.ctl.App()) {
-		for _, o := range siteLanguages {
+		for _, o := range langs {
 			if o.code == code {
 				selected = append(selected, o.text)
 			}
@@ -339,7 +372,7 @@ func (fs *fields) languages(path, label string, get func(*filing.Application) []
 	g.SetSelected(selected)
 	g.OnChanged = func(chosen []string) {
 		var codes []string
-		for _, o := range siteLanguages {
+		for _, o := range langs {
 			for _, c := range chosen {
 				if c == o.text {
 					codes = append(codes, o.code)

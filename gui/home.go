@@ -85,7 +85,7 @@ func newHome(ui *UI) *Home {
 	h.list.OnSelected = func(id widget.ListItemID) { h.selected = id }
 	h.list.OnUnselected = func(widget.ListItemID) { h.selected = -1 }
 	h.status = widget.NewLabel("")
-	h.status.Wrapping = fyne.TextWrapBreak
+	h.status.Wrapping = textWrap()
 	h.undoBtn = widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), h.undoDelete)
 	h.undoBtn.Hide()
 

@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/scans"
@@ -60,8 +62,8 @@ func photoWithTop(c color.NRGBA) image.Image {
 }
 
 // journeyApp is the example filing with its files replaced by generated
-// scans kept in docs: every document an ID card on a dark table, and the
-// photo with the given top.
+// scans kept in docs, each passing its slot's checks, and the photo with
+// the given top.
 func journeyApp(t *testing.T, docs packDocuments, top color.NRGBA) *filing.Application {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "example-application.json"))
@@ -74,7 +76,7 @@ func journeyApp(t *testing.T, docs packDocuments, top color.NRGBA) *filing.Appli
 	}
 	src := t.TempDir()
 	for i := range app.Documents {
-		img := testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, Surface: testgen.PlainDark, W: 1600, H: 1200, Seed: uint64(10 + i)})
+		img := testgen.PassingScan(string(scans.KindOf(app.Documents[i].Slot, app.Subject.CertificateType)), uint64(10+i))
 		att, err := docs.Keep(writeJPEG(t, src, app.Documents[i].Slot+".jpg", img))
 		if err != nil {
 			t.Fatal(err)
@@ -373,4 +375,105 @@ func TestFindingLinkFocusesItsField(t *testing.T) {
 	if wz.scroll.Offset.Y <= 0 {
 		t.Error("the step did not scroll to the field")
 	}
+}
+
+// A scan's warning must be acknowledged on the review page, one tick per
+// warning; the tick is kept with the filing and lets it through, and a
+// replaced file needs a tick of its own.
+func TestAcknowledgeWarningOnReviewPage(t *testing.T) {
+	docs := packDocuments{fileDocuments{dir: t.TempDir()}}
+	app := journeyApp(t, docs, testgen.Grey)
+	app.FilingPassword = filing.NewSecret("pw")
+	// A form photographed too small: document.resolution warns.
+	small, err := docs.Keep(writeJPEG(t, t.TempDir(), "form-small.jpg",
+		testgen.Document(testgen.DocSpec{Shape: testgen.A4Licence, W: 1200, H: 1600, Seed: 5})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range app.Documents {
+		if app.Documents[i].Slot == "verification_form" {
+			app.Documents[i].Attachment = &small
+		}
+	}
+	wz, w, saved := newTestWizard(t, app)
+	wz.docs = docs
+	wz.Start()
+	ready := func() filing.Readiness {
+		var r filing.Readiness
+		fyne.DoAndWait(func() { r = wz.ctl.Readiness() })
+		return r
+	}
+	waitFor(t, "every file's check", func() bool { return len(ready().Checking) == 0 })
+	r := ready()
+	if r.Sendable() || len(r.Blocking) != 0 || len(r.ToConfirm) != 1 || r.ToConfirm[0].Rule != "document.resolution" {
+		t.Fatalf("want exactly one warning to confirm: blocking %+v, to confirm %+v", r.Blocking, r.ToConfirm)
+	}
+	if got := stepStatus(wz, filing.StepUpload); got != filing.StepToConfirm {
+		t.Errorf("step 5 is %v, want to confirm", got)
+	}
+	fyne.DoAndWait(func() { wz.show(filing.StepSubmit) })
+	var tick *widget.Check
+	fyne.DoAndWait(func() {
+		tick = findObject(t, w.Canvas().Content(), func(c *widget.Check) bool { return c.Text == "仍然提交" })
+	})
+	if tick == nil {
+		t.Fatal("no tick for the warning on the review page")
+	}
+	// On the box, as a person clicks it (the box sits in the middle of its row).
+	fyne.DoAndWait(func() { test.TapAt(tick, fyne.NewPos(10, tick.Size().Height/2)) })
+	if r := ready(); !r.Sendable() {
+		t.Fatalf("still not sendable after the tick: %+v", r.Reasons())
+	}
+	last := (*saved)[len(*saved)-1]
+	if len(last.Acknowledgements) != 1 || last.Acknowledgements[0].SHA256 != small.SHA256 {
+		t.Fatalf("the acknowledgement is not kept with the filing: %+v", last.Acknowledgements)
+	}
+	if findButton(t, w.Canvas().Content(), "提交") == nil {
+		t.Fatal("no Submit button")
+	}
+}
+
+// While a submission can still move, the card follows the outbox's record
+// by itself: a status the worker polled shows without pressing anything.
+func TestSubmissionCardFollowsTheOutbox(t *testing.T) {
+	old := statusWatch
+	statusWatch = 20 * time.Millisecond
+	defer func() { statusWatch = old }()
+	app := &filing.Application{SchemaVersion: filing.SchemaVersion, ID: "d1"}
+	wz, w, _ := newTestWizard(t, app)
+	sub := &fakeSubmitter{status: SubmissionStatus{State: "初审中", Received: true, RemoteID: "f-1",
+		LastChecked: testDay(), NextCheck: testDay().Add(time.Hour)}}
+	var mu sync.Mutex
+	fyne.DoAndWait(func() {
+		wz.submit = lockedSubmitter{sub, &mu}
+		wz.show(filing.StepSubmit)
+	})
+	mu.Lock()
+	sub.status.State = "管局审核中"
+	sub.status.LastChecked = testDay().Add(time.Minute)
+	mu.Unlock()
+	waitFor(t, "the card to show the polled status", func() bool {
+		var markup string
+		fyne.DoAndWait(func() { markup = test.RenderToMarkup(w.Canvas()) })
+		return strings.Contains(markup, "管局审核中")
+	})
+}
+
+// lockedSubmitter guards a fakeSubmitter changed by the test while the
+// window reads it.
+type lockedSubmitter struct {
+	*fakeSubmitter
+	mu *sync.Mutex
+}
+
+func (l lockedSubmitter) Latest(id string) (SubmissionStatus, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fakeSubmitter.Latest(id)
+}
+
+func (l lockedSubmitter) History(id string) []SubmissionStatus {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.fakeSubmitter.History(id)
 }

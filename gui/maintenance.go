@@ -15,10 +15,10 @@ import (
 // redacted): read it, copy it for a bug report, or delete it.
 func (ui *UI) ShowCrashReport(report string, deleteReport func() error) {
 	intro := widget.NewLabel(lang.L("The app stopped unexpectedly last time. This is its report, with personal data removed. You can copy it into a bug report, or delete it."))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = textWrap()
 	text := widget.NewLabel(report)
 	text.TextStyle.Monospace = true
-	text.Wrapping = fyne.TextWrapBreak
+	text.Wrapping = textWrap()
 	var d *dialog.CustomDialog
 	copyBtn := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		ui.app.Clipboard().SetContent(report)
@@ -49,7 +49,7 @@ func (ui *UI) confirmDeleteAllData() {
 		return
 	}
 	msg := widget.NewLabel(lang.L("This deletes every draft, scan, snapshot, saved setting and log of this app on this computer. Exported bundles you saved elsewhere are kept. It cannot be undone, and the app closes afterwards."))
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = textWrap()
 	d := dialog.NewCustomConfirm(lang.L("Delete all my data"), lang.L("Delete everything"), lang.L("Cancel"), msg, func(ok bool) {
 		if !ok {
 			return
@@ -65,6 +65,9 @@ func (ui *UI) confirmDeleteAllData() {
 		done.SetOnClosed(ui.app.Quit)
 		done.Show()
 	}, ui.win)
+	// The danger shows here, where the deleting is done, not on the
+	// Settings button that leads here.
+	d.SetConfirmImportance(widget.DangerImportance)
 	d.Resize(fyne.NewSize(520, 220))
 	d.Show()
 }

@@ -141,7 +141,7 @@ func (w *Wizard) findingLink(f filing.Finding, wrap bool) *widget.Hyperlink {
 	l := widget.NewHyperlink(w.findingLine(f), nil)
 	l.OnTapped = func() { w.goTo(f) }
 	if wrap {
-		l.Wrapping = fyne.TextWrapWord
+		l.Wrapping = textWrap()
 	} else {
 		l.Truncation = fyne.TextTruncateEllipsis
 	}

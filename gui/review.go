@@ -160,7 +160,7 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 		l := widget.NewLabel(title + " — " + st.Note(w.lang))
 		l.TextStyle.Bold = true
 		l.Importance = widget.LowImportance
-		l.Wrapping = fyne.TextWrapWord
+		l.Wrapping = textWrap()
 		return l
 	}
 	var body []fyne.CanvasObject
@@ -170,7 +170,7 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 			k := widget.NewLabel(rw.label)
 			k.TextStyle.Bold = true
 			v := widget.NewLabel(rw.value)
-			v.Wrapping = fyne.TextWrapWord
+			v.Wrapping = textWrap()
 			if strings.TrimSpace(rw.value) == "" {
 				v.SetText("—")
 			}
@@ -188,7 +188,7 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 	status, imp := w.stepHeadline(st)
 	head := widget.NewLabel(status)
 	head.Importance = imp
-	head.Wrapping = fyne.TextWrapWord
+	head.Wrapping = textWrap()
 	edit := widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { w.show(s) })
 	// A bold line, not a card: a card's title would be larger than the
 	// step's own title above it.
@@ -297,5 +297,5 @@ func (w *Wizard) acknowledgeCard(r filing.Readiness) fyne.CanvasObject {
 		c.OnChanged = func(on bool) { w.ctl.Acknowledge(f, on); w.rebuild() }
 		box.Add(container.NewBorder(nil, nil, c, nil, paragraph(w.findingLine(f))))
 	}
-	return widget.NewCard(lang.L("Warnings to confirm"), "", box)
+	return section(lang.L("Warnings to confirm"), "", box)
 }

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/submit"
 )
 
 // BackendSettings is where finished filings are sent.
@@ -74,6 +76,11 @@ func (ui *UI) showSettingsThen(closed func()) {
 		items = append(items, widget.NewFormItem(lang.L("Current store passphrase"), oldPass))
 	}
 	items = append(items, widget.NewFormItem(lang.L("New store passphrase"), newPass))
+	if k, ok := ui.Settings.(interface{ KeyLocationText(lang string) string }); ok && k.KeyLocationText(ui.lang) != "" {
+		where := widget.NewLabel(k.KeyLocationText(ui.lang))
+		where.Wrapping = textWrap()
+		items = append(items, widget.NewFormItem(lang.L("Data key"), where))
+	}
 	var settingsDlg dialog.Dialog
 	if ui.DeleteAllData != nil {
 		wipe := widget.NewButtonWithIcon(lang.L("Delete all my data…"), theme.DeleteIcon(), func() {
@@ -82,8 +89,13 @@ func (ui *UI) showSettingsThen(closed func()) {
 			}
 			ui.confirmDeleteAllData()
 		})
-		wipe.Importance = widget.DangerImportance
-		items = append(items, widget.NewFormItem(lang.L("Data on this computer"), wipe))
+		// Quiet and last, set apart by a line: the danger is spelt out, in
+		// red, by the confirmation it opens, not by the settings' loudest
+		// control.
+		wipe.Importance = widget.MediumImportance
+		// A thin line at the top of an empty row: set apart, not a black band.
+		items = append(items, widget.NewFormItem("", container.NewVBox(widget.NewSeparator())),
+			widget.NewFormItem(lang.L("Data on this computer"), container.NewHBox(wipe)))
 	}
 	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
@@ -108,7 +120,11 @@ func (ui *UI) showSettingsThen(closed func()) {
 				return
 			}
 		}
-		if err := ui.Settings.SetBackend(next); err != nil {
+		switch err := ui.Settings.SetBackend(next); {
+		case errors.Is(err, submit.ErrTokenNotKept):
+			// Saved, with a caveat: not an error, and not titled as one.
+			dialog.ShowInformation(lang.L("Settings saved"), errorText(err, ui.lang), ui.win)
+		case err != nil:
 			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 		}
 	}, ui.win)
@@ -156,7 +172,7 @@ func (ui *UI) showAbout() {
 	// A list of components beside the selected licence: there is one per
 	// Go module, too many for tabs.
 	text := widget.NewLabel("")
-	text.Wrapping = fyne.TextWrapWord
+	text.Wrapping = textWrap()
 	scroll := container.NewVScroll(text)
 	list := widget.NewList(func() int { return len(names) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -184,7 +200,7 @@ func (ui *UI) AskToUnlock() {
 	}
 	pass := widget.NewPasswordEntry()
 	msg := widget.NewLabel("")
-	msg.Wrapping = fyne.TextWrapBreak
+	msg.Wrapping = textWrap()
 	var d dialog.Dialog
 	d = dialog.NewForm(lang.L("Unlock"), lang.L("Unlock"), lang.L("Later"),
 		[]*widget.FormItem{widget.NewFormItem(lang.L("Store passphrase"), pass), widget.NewFormItem("", msg)},

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -33,10 +34,10 @@ func (w *Wizard) photoStep() fyne.CanvasObject {
 			func(a *filing.Application, v string) { b(a).Phone = v }))
 		w.address(form, "backdrop.address", lang.L("Mailing address"), func(a *filing.Application) *filing.Address { return &b(a).Address })
 	}
-	parts = append(parts, widget.NewCard(lang.L("Backdrop by mail"), "", form))
+	parts = append(parts, section(lang.L("Backdrop by mail"), "", form))
 	for _, f := range w.ctl.FieldFindings("photo") {
 		if f.Severity == filing.Info {
-			parts = append(parts, paragraph("ℹ "+f.Message(w.lang)))
+			parts = append(parts, w.note(f))
 		}
 	}
 	return container.NewVBox(parts...)
@@ -46,7 +47,7 @@ func (w *Wizard) smsStep() fyne.CanvasObject {
 	a := w.ctl.App()
 	parts := []fyne.CanvasObject{}
 	for _, f := range w.ctl.FieldFindings("sms") {
-		parts = append(parts, paragraph("ℹ "+f.Message(w.lang)))
+		parts = append(parts, w.note(f))
 	}
 	var phones []string
 	for i, s := range a.Websites {
@@ -55,7 +56,7 @@ func (w *Wizard) smsStep() fyne.CanvasObject {
 		}
 	}
 	if len(phones) > 0 {
-		parts = append(parts, widget.NewCard(lang.L("The code goes to"), lang.L("the website owner's contact 1, which must equal the number at the previous provider"),
+		parts = append(parts, section(lang.L("The code goes to"), lang.L("the website owner's contact 1, which must equal the number at the previous provider"),
 			paragraph(strings.Join(phones, "\n"))))
 	}
 	if a.SMS.SentAt != nil && !a.SMS.Verified {
@@ -65,7 +66,7 @@ func (w *Wizard) smsStep() fyne.CanvasObject {
 			l.Importance = widget.WarningImportance
 			countdown := func() {
 				left := deadline.Sub(w.ctl.now()).Round(time.Minute)
-				msg := lang.L("Enter the code before {{.Deadline}} ({{.Left}} left).", map[string]any{"Deadline": deadline.Local().Format("2006-01-02 15:04"), "Left": left.String()})
+				msg := lang.L("Enter the code before {{.Deadline}} ({{.Left}} left).", map[string]any{"Deadline": deadline.Local().Format("2006-01-02 15:04"), "Left": durationText(left)})
 				if left <= 0 {
 					msg = lang.L("The SMS code has expired: the order is returned and must be submitted again.")
 				}
@@ -120,8 +121,57 @@ func (w *Wizard) timelineCard(tl []filing.StatusEvent) fyne.CanvasObject {
 	for _, stage := range []string{"initial", "bureau"} {
 		if r := pack.ReviewFor(stage, w.ctl.Day()); r != nil {
 			name := map[string]string{"initial": lang.L("Initial review"), "bureau": lang.L("Bureau review")}[stage]
-			expect = append(expect, lang.L("{{.Stage}}: {{.Min}}–{{.Max}} working days", map[string]any{"Stage": name, "Min": r.MinDays, "Max": r.MaxDays}))
+			expect = append(expect, name+pickLang(w.lang, "：", ": ")+workingDays(r.MinDays, r.MaxDays))
 		}
 	}
-	return widget.NewCard(lang.L("Status"), strings.Join(expect, " · "), paragraph(strings.Join(lines, "\n")))
+	return section(lang.L("Status"), strings.Join(expect, " · "), paragraph(strings.Join(lines, "\n")))
+}
+
+// workingDays is a span of working days with its plural and without a
+// range of one: "1 working day", "3–20 working days".
+func workingDays(lo, hi int) string {
+	switch {
+	case lo == hi && lo == 1:
+		return lang.L("1 working day")
+	case lo == hi:
+		return lang.L("{{.N}} working days", map[string]any{"N": lo})
+	}
+	return lang.L("{{.Min}}–{{.Max}} working days", map[string]any{"Min": lo, "Max": hi})
+}
+
+// durationText is a time left in hours and minutes, in the user's
+// language ("23 小时 5 分钟", "23 h 5 min").
+func durationText(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	if h == 0 {
+		return lang.L("{{.M}} min", map[string]any{"M": m})
+	}
+	return lang.L("{{.H}} h {{.M}} min", map[string]any{"H": h, "M": m})
+}
+
+// note is a finding that explains a rule (Info) as a line with an info
+// icon, and under it the rule's source and date.
+func (w *Wizard) note(f filing.Finding) fyne.CanvasObject {
+	text := paragraph(f.Message(w.lang))
+	body := container.NewVBox(text)
+	if src := w.ctl.Pack().Cite(f, w.lang); src != "" {
+		s := paragraph(src)
+		s.Importance = widget.LowImportance
+		s.SizeName = theme.SizeNameCaptionText
+		body.Add(s)
+	}
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.InfoIcon())), nil, body)
+}
+
+// section is a titled part of a step. Its title is set as a card's
+// subtitle, smaller than the step's own title, so the step title stays
+// the largest text on the page; a note goes under the title.
+func section(title, note string, content fyne.CanvasObject) fyne.CanvasObject {
+	if note != "" {
+		n := paragraph(note)
+		n.Importance = widget.LowImportance
+		content = container.NewVBox(n, content)
+	}
+	return widget.NewCard("", title, content)
 }

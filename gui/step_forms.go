@@ -17,7 +17,9 @@ import (
 // stepContent builds the fields of one step.
 func (w *Wizard) stepContent(s filing.Step) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(fmt.Sprintf("%d  %s", int(s), s.Name(w.lang)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameSubHeadingText
+	// The largest text on the page: sections under it are card subtitles
+	// (sub-heading size).
+	title.SizeName = theme.SizeNameHeadingText
 	var body fyne.CanvasObject
 	switch s {
 	case filing.StepPrepare:
@@ -40,7 +42,7 @@ func (w *Wizard) stepContent(s filing.Step) fyne.CanvasObject {
 		body = w.submitStep()
 	}
 	note := widget.NewLabel(w.ctl.Flow().Steps[s].Note(w.lang))
-	note.Wrapping = fyne.TextWrapBreak
+	note.Wrapping = textWrap()
 	note.Importance = widget.LowImportance
 	if note.Text == "" {
 		note.Hide()
@@ -50,7 +52,7 @@ func (w *Wizard) stepContent(s filing.Step) fyne.CanvasObject {
 
 func paragraph(text string) *widget.Label {
 	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapBreak
+	l.Wrapping = textWrap()
 	return l
 }
 
@@ -157,14 +159,18 @@ func (w *Wizard) prepareStep() fyne.CanvasObject {
 		docs = append(docs, line)
 	}
 	return container.NewVBox(notes, form,
-		widget.NewCard(lang.L("Eligible products"), "", paragraph(strings.Join(products, "\n"))),
-		widget.NewCard(lang.L("Documents to have ready"), lang.L("for this province and subject type"), paragraph(strings.Join(docs, "\n"))))
+		section(lang.L("Eligible products"), "", paragraph(strings.Join(products, "\n"))),
+		section(lang.L("Documents to have ready"), lang.L("for this province and subject type"), paragraph(strings.Join(docs, "\n"))))
 }
 
 // productConditions says everything a product must meet to be filed for:
 // the months bought and any other condition of the pack's rule.
 func productConditions(p filing.ProductRule) string {
-	conds := []string{lang.L("bought for {{.Months}} months or more", map[string]any{"Months": p.MinMonths})}
+	bought := lang.L("bought for {{.Months}} months or more", map[string]any{"Months": p.MinMonths})
+	if p.MinMonths == 1 {
+		bought = lang.L("bought for 1 month or more")
+	}
+	conds := []string{bought}
 	if p.PublicBandwidth {
 		conds = append(conds, lang.L("with public bandwidth"))
 	}

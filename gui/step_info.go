@@ -204,8 +204,8 @@ func (w *Wizard) accessInfoStep() fyne.CanvasObject {
 		ownerNote = lang.L("For a personal filing this is you: filled in from step 1.")
 	}
 	sections := []fyne.CanvasObject{
-		widget.NewCard(subjectTitle, "", subject),
-		widget.NewCard(lang.L("Subject owner (主体负责人)"), ownerNote, owner),
+		section(subjectTitle, "", subject),
+		section(lang.L("Subject owner (主体负责人)"), ownerNote, owner),
 	}
 	for i := range w.ctl.App().Websites {
 		sections = append(sections, w.websiteCard(i))
@@ -258,7 +258,11 @@ func (w *Wizard) websiteCard(i int) fyne.CanvasObject {
 		parts = append(parts, widget.NewButtonWithIcon(lang.L("Remove this website"), theme.DeleteIcon(), func() { w.removeWebsite(i) }))
 	}
 	domain := w.ctl.App().Websites[i].Domain
-	return widget.NewCard(lang.L("Website {{.N}}", map[string]any{"N": i + 1}), domain, container.NewVBox(parts...))
+	title := lang.L("Website {{.N}}", map[string]any{"N": i + 1})
+	if domain != "" {
+		title += " · " + domain
+	}
+	return section(title, "", container.NewVBox(parts...))
 }
 
 // removeWebsite deletes a website and offers to put it back: the cheapest

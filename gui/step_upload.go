@@ -52,7 +52,11 @@ type slotView struct {
 	busy    *widget.Activity
 	preview *canvas.Image
 	checks  *widget.Label
-	fixes   *fyne.Container
+	// details holds the measures, limits and sources behind the checks'
+	// headlines, closed until asked for.
+	details     *widget.Accordion
+	detailsText *widget.Label
+	fixes       *fyne.Container
 	// report is the last report shown (nil while none or while checking).
 	report *imaging.Report
 	// row holds the preview beside the checks; it is laid out again when
@@ -125,7 +129,11 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 	v := w.fields.add(field)
 	sv := &slotView{slot: slot, website: website, status: widget.NewLabel(""), busy: widget.NewActivity(),
 		checks: widget.NewLabel(""), fixes: container.NewHBox()}
-	sv.checks.Wrapping = fyne.TextWrapBreak
+	sv.checks.Wrapping = textWrap()
+	sv.detailsText = widget.NewLabel("")
+	sv.detailsText.Wrapping = textWrap()
+	sv.details = widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), sv.detailsText))
+	sv.details.Hide()
 	sv.preview = canvas.NewImageFromImage(nil)
 	sv.preview.FillMode = canvas.ImageFillContain
 	sv.preview.SetMinSize(fyne.NewSize(240, 180))
@@ -162,7 +170,7 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 	dropHint := widget.NewLabel(lang.L("Or drop the file here"))
 	dropHint.Importance = widget.LowImportance
 	typed := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DownloadIcon()), dropHint), use, sv.path)
-	sv.row = container.NewBorder(nil, nil, sv.preview, nil, sv.checks)
+	sv.row = container.NewBorder(nil, nil, sv.preview, nil, container.NewVBox(sv.checks, sv.details))
 	v.target = choose
 	sv.card = widget.NewCard("", title, container.NewVBox(head, typed, v.area(), sv.row, sv.fixes))
 	return sv.card
@@ -265,6 +273,7 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 		sv.status.Refresh()
 		sv.preview.Hide()
 		sv.checks.SetText("")
+		sv.details.Hide()
 		w.relayout(sv)
 		return
 	}
@@ -278,21 +287,15 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 	sv.status.Importance = map[imaging.Verdict]widget.Importance{imaging.Pass: widget.SuccessImportance,
 		imaging.Warn: widget.WarningImportance, imaging.Doubtful: widget.WarningImportance, imaging.Fail: widget.DangerImportance}[rep.Verdict]
 	sv.status.Refresh()
+	// The headline of each check that did not pass says what is wrong and
+	// what to do; its numbers and the rule's source are behind Details.
 	var lines []string
 	fixes := map[string]bool{}
 	for _, c := range rep.Checks {
 		if c.Verdict == imaging.Pass {
 			continue
 		}
-		line := map[imaging.Verdict]string{imaging.Warn: "⚠ ", imaging.Doubtful: "? ", imaging.Fail: "✖ "}[c.Verdict] + c.Message(w.lang)
-		if c.Measured != "" {
-			line += " (" + c.Measured
-			if c.Threshold != "" {
-				line += " / " + c.Threshold
-			}
-			line += ")"
-		}
-		lines = append(lines, line)
+		lines = append(lines, verdictMark(c.Verdict)+c.Message(w.lang))
 		if c.Fix != "" {
 			fixes[c.Fix] = true
 		}
@@ -301,6 +304,9 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 		lines = append(lines, lang.L("Every check passed."))
 	}
 	sv.checks.SetText(strings.Join(lines, "\n"))
+	sv.detailsText.SetText(w.checkDetails(sv.slot, rep))
+	sv.details.Show()
+	sv.details.Refresh()
 	if rep.Preview != nil {
 		sv.preview.Image = rep.Preview
 		sv.preview.Show()
@@ -317,6 +323,47 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 		sv.fixes.Add(widget.NewButtonWithIcon(strings.Join(labels, " + "), theme.ViewRefreshIcon(), func() { w.applyFix(sv, *att) }))
 	}
 	sv.fixes.Refresh()
+}
+
+// verdictMark is the sign a check's line starts with.
+func verdictMark(v imaging.Verdict) string {
+	return map[imaging.Verdict]string{imaging.Pass: "✔ ", imaging.Warn: "⚠ ", imaging.Doubtful: "? ", imaging.Fail: "✖ "}[v]
+}
+
+// checkDetails is every check of a report with what it measured, its
+// limit and where the limit comes from: the rule pack's upload rule for
+// the file's format and size, the image-check study for the picture.
+func (w *Wizard) checkDetails(slot string, rep *imaging.Report) string {
+	pack := w.ctl.Pack()
+	upload := ""
+	if u := pack.UploadFor(slot, w.ctl.Day()); u != nil {
+		upload = u.ID
+	}
+	var lines, sources []string
+	seen := map[string]bool{}
+	for _, c := range rep.Checks {
+		line := verdictMark(c.Verdict) + c.Message(w.lang)
+		var nums []string
+		if m := c.MeasuredIn(w.lang); m != "" {
+			nums = append(nums, lang.L("measured {{.Value}}", map[string]any{"Value": m}))
+		}
+		if l := c.ThresholdIn(w.lang); l != "" {
+			nums = append(nums, lang.L("limit {{.Value}}", map[string]any{"Value": l}))
+		}
+		if len(nums) > 0 {
+			line += "\n    " + strings.Join(nums, pickLang(w.lang, "；", "; "))
+		}
+		lines = append(lines, line)
+		f := filing.Finding{Rule: c.ID, Source: "IMG"}
+		if strings.HasPrefix(c.ID, "file.") && upload != "" {
+			f.Rule = upload
+		}
+		if src := pack.Cite(f, w.lang); src != "" && !seen[src] {
+			seen[src] = true
+			sources = append(sources, src)
+		}
+	}
+	return strings.Join(append(lines, sources...), "\n")
 }
 
 // scanOf is what the file in sv is in the filing as it stands.

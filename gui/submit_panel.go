@@ -81,6 +81,10 @@ type SubmitResult struct {
 // refreshTimeout bounds one press of Refresh.
 const refreshTimeout = 30 * time.Second
 
+// statusWatch is how often the submission card looks at the outbox's
+// record of a submission that can still move.
+var statusWatch = 3 * time.Second
+
 // runAsync runs f off the UI goroutine; f touches widgets only through
 // fyne.Do. Tests replace it to run f at once.
 var runAsync = func(f func()) { go f() }
@@ -101,6 +105,18 @@ func (w *Wizard) outboxCard() fyne.CanvasObject {
 	// the draft's (a new revision's draft carries the rejected one's).
 	if len(st.Timeline) > 0 && !sameTimeline(st.Timeline, w.ctl.App().Timeline) {
 		w.ctl.Edit(func(a *filing.Application) { a.ApplyTimeline(st.Timeline) })
+	}
+	// The outbox sends and polls by itself: while the submission can still
+	// move, the card looks at its record (the store, not the network) and
+	// redraws the page when it changed.
+	if st.Pending || (st.Received && !st.NextCheck.IsZero()) {
+		seen := st
+		w.every(statusWatch, func() {
+			now, ok := w.submit.Latest(draftID)
+			if ok && (now.State != seen.State || !now.LastChecked.Equal(seen.LastChecked) || now.Problem != seen.Problem) {
+				w.rebuild()
+			}
+		})
 	}
 	lines := []string{st.State}
 	if st.Problem != "" {
@@ -171,7 +187,7 @@ func (w *Wizard) outboxCard() fyne.CanvasObject {
 			w.rebuild()
 		}))
 	}
-	return widget.NewCard(lang.L("Submission"), "", container.NewVBox(parts...))
+	return section(lang.L("Submission"), "", container.NewVBox(parts...))
 }
 
 // checkText says when the status was last checked with the backend and
@@ -238,8 +254,19 @@ func (w *Wizard) submitPanel(r filing.Readiness) fyne.CanvasObject {
 	submitBtn.Importance = widget.HighImportance
 	var problems []fyne.CanvasObject
 	if !r.Sendable() {
-		l := paragraph(lang.L("Not ready to send: {{.Block}} to fix, {{.Confirm}} to confirm, {{.Checking}} still being checked. Each is listed above with a link to its field.",
-			map[string]any{"Block": len(r.Blocking), "Confirm": len(r.ToConfirm), "Checking": len(r.Checking)}))
+		// Only what there is: "1 to fix", not "1 to fix, 0 to confirm, 0 being checked".
+		var what []string
+		if n := len(r.Blocking); n > 0 {
+			what = append(what, lang.L("{{.Count}} to fix", map[string]any{"Count": n}))
+		}
+		if n := len(r.ToConfirm); n > 0 {
+			what = append(what, lang.L("{{.Count}} to confirm", map[string]any{"Count": n}))
+		}
+		if n := len(r.Checking); n > 0 {
+			what = append(what, lang.L("{{.Count}} still being checked", map[string]any{"Count": n}))
+		}
+		l := paragraph(lang.L("Not ready to send: {{.What}}. Each is listed above with a link to its field.",
+			map[string]any{"What": strings.Join(what, pickLang(w.lang, "，", ", "))}))
 		l.Importance = widget.WarningImportance
 		problems = append(problems, l)
 	}

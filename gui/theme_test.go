@@ -2,7 +2,10 @@ package gui
 
 import (
 	"bytes"
+	"github.com/icpfiling/icpfiling/internal/testconfig"
 	"image"
+	"image/color"
+	"math"
 	"os"
 	"testing"
 
@@ -24,7 +27,10 @@ func TestMain(m *testing.M) {
 		}
 		_ = os.Setenv("LANG", "zh_CN.UTF-8")
 	}
-	os.Exit(m.Run())
+	cleanup := testconfig.Isolate()
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
 
 // The bundled face must hold every hanzi a person's name can use in the
@@ -111,4 +117,35 @@ func sameImage(a, b image.Image) bool {
 		}
 	}
 	return true
+}
+
+// Every colour text is drawn in reads at WCAG AA (4.5:1) on every
+// background text sits on, in the light and the dark theme: labels of each
+// importance (low importance is drawn in the disabled colour), entries'
+// placeholders, links and the primary colour.
+func TestThemeTextContrast(t *testing.T) {
+	test.NewTempApp(t)
+	th := Theme{}
+	texts := []fyne.ThemeColorName{theme.ColorNameForeground, theme.ColorNameDisabled, theme.ColorNamePlaceHolder,
+		theme.ColorNameError, theme.ColorNameWarning, theme.ColorNameSuccess, theme.ColorNamePrimary, theme.ColorNameHyperlink}
+	bgs := []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground,
+		theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground}
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		for _, fg := range texts {
+			for _, bg := range bgs {
+				if c := contrast(th.Color(fg, v), th.Color(bg, v)); c < 4.5 {
+					t.Errorf("variant %d: %s on %s has contrast %.2f, want ≥ 4.5", v, fg, bg, c)
+				}
+			}
+		}
+	}
+	// The measure itself: black on white is 21, a colour on itself 1.
+	if c := contrast(color.Black, color.White); math.Abs(c-21) > 0.01 {
+		t.Errorf("black on white: %.2f", c)
+	}
+	// A warning stays orange, not grey: the red channel still leads.
+	r, g, b, _ := th.Color(theme.ColorNameWarning, theme.VariantLight).RGBA()
+	if !(r > g && g > b) {
+		t.Errorf("the light warning colour lost its hue: %d %d %d", r>>8, g>>8, b>>8)
+	}
 }

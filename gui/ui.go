@@ -120,11 +120,11 @@ func (ui *UI) ShowError(msg string) {
 func StoreProblem(a fyne.App, message string, snapshots []string, restore func(name string) error) fyne.Window {
 	w := a.NewWindow(WindowTitle())
 	msg := widget.NewLabel(message)
-	msg.Wrapping = fyne.TextWrapBreak
+	msg.Wrapping = textWrap()
 	msg.Importance = widget.DangerImportance
 	parts := []fyne.CanvasObject{msg}
 	result := widget.NewLabel("")
-	result.Wrapping = fyne.TextWrapBreak
+	result.Wrapping = textWrap()
 	if len(snapshots) > 0 && restore != nil {
 		parts = append(parts, widget.NewLabel(lang.L("Restore the drafts from a snapshot:")))
 		for _, s := range snapshots {

@@ -105,7 +105,7 @@ func (w *Wizard) build() {
 		}
 	}
 	w.summary = widget.NewLabel("")
-	w.summary.Wrapping = fyne.TextWrapBreak
+	w.summary.Wrapping = textWrap()
 	w.footer = container.NewVBox()
 	w.body = container.NewStack()
 	w.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), w.Back)

@@ -428,26 +428,31 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 	box := w.ToOriginal(m.box)
 	var out []Check
 	add := func(c Check) { out = append(out, c) }
-	doc := func(id string, v Verdict, measured, threshold, zh, en string) Check {
-		return Check{ID: id, Verdict: v, Measured: measured, Threshold: threshold, ZH: zh, EN: en, Region: "document", Box: box}
+	doc := func(id string, v Verdict, measured, threshold bilingual, zh, en string) Check {
+		c := Check{ID: id, Verdict: v, ZH: zh, EN: en, Region: "document", Box: box}
+		c.measured(measured)
+		c.threshold(threshold)
+		return c
 	}
+	grey := bi("证件区域内灰色占 "+percent(m.neutral), percent(m.neutral)+" of the document grey")
+	greyLimit := bi("灰色 ≤ "+percent(t.NeutralFraction), "grey ≤ "+percent(t.NeutralFraction))
 
 	// Colour original.
 	switch {
 	case m.grayFile:
-		add(Check{ID: "document.colour", Verdict: Fail, Measured: "greyscale file", Threshold: "colour",
+		add(Check{ID: "document.colour", Verdict: Fail, Measured: "greyscale file", MeasuredZH: "灰度文件", Threshold: "colour", ThresholdZH: "彩色",
 			ZH: "这是黑白（灰度）图片：请用彩色扫描或拍摄原件，不要上传黑白扫描件或复印件",
 			EN: "this is a black-and-white (greyscale) image: scan or photograph the original in colour, not a greyscale scan or a photocopy"})
 	case m.neutral > t.NeutralFraction && p.colour:
-		add(Check{ID: "document.colour", Verdict: Fail, Measured: percent(m.neutral) + " grey", Threshold: "≤ " + percent(t.NeutralFraction),
+		add(Check{ID: "document.colour", Verdict: Fail, Measured: grey.en, MeasuredZH: grey.zh, Threshold: greyLimit.en, ThresholdZH: greyLimit.zh,
 			ZH: fmt.Sprintf("画面几乎没有颜色（%s 为灰色），像是复印件或黑白扫描：请彩色拍摄或扫描%s原件", percent(m.neutral), p.zh),
 			EN: fmt.Sprintf("the picture has almost no colour (%s grey), like a photocopy or a greyscale scan: photograph or scan the original %s in colour", percent(m.neutral), p.en)})
 	case m.neutral > t.NeutralFraction:
-		add(Check{ID: "document.colour", Verdict: Warn, Measured: percent(m.neutral) + " grey", Threshold: "≤ " + percent(t.NeutralFraction),
+		add(Check{ID: "document.colour", Verdict: Warn, Measured: grey.en, MeasuredZH: grey.zh, Threshold: greyLimit.en, ThresholdZH: greyLimit.zh,
 			ZH: fmt.Sprintf("画面几乎没有颜色（%s 为灰色）：请彩色扫描或拍摄%s，让公章和签字的颜色看得出来", percent(m.neutral), p.zh),
 			EN: fmt.Sprintf("the picture has almost no colour (%s grey): the %s must be scanned or photographed in colour, so that the seal and signature show theirs", percent(m.neutral), p.en)})
 	default:
-		add(Check{ID: "document.colour", Verdict: Pass, Measured: percent(m.neutral) + " grey", Threshold: "≤ " + percent(t.NeutralFraction),
+		add(Check{ID: "document.colour", Verdict: Pass, Measured: grey.en, MeasuredZH: grey.zh, Threshold: greyLimit.en, ThresholdZH: greyLimit.zh,
 			ZH: "彩色原件", EN: "a colour original"})
 	}
 
@@ -457,60 +462,68 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 	const reshootEN = "lay the document on a plain dark surface with a margin all round and shoot it straight on"
 	aspectOK := p.aspect == 0 || math.Abs(m.aspect/p.aspect-1) <= t.AspectTolerance
 	aspectTxt := fmt.Sprintf("%.2f", m.aspect)
-	expectTxt := "any"
+	aspect := bi("长宽比 "+aspectTxt, "aspect "+aspectTxt)
+	expect := bi("长宽比不限", "any aspect")
 	if p.aspect > 0 {
-		expectTxt = fmt.Sprintf("%.3f ± %.0f %%", p.aspect, 100*t.AspectTolerance)
+		e := fmt.Sprintf("%.3f ± %.0f %%", p.aspect, 100*t.AspectTolerance)
+		expect = bi("长宽比 "+e, "aspect "+e)
 	}
+	fills := func(what bilingual) bilingual { return bi("占满画面，"+what.zh, "fills the frame, "+what.en) }
+	fill := bi(fmt.Sprintf("填充度 %.2f，%s", m.fill, aspect.zh), fmt.Sprintf("fill %.2f, %s", m.fill, aspect.en))
+	fillLimit := bi(fmt.Sprintf("填充度 ≥ %.2f，%s", t.OutlineFill, expect.zh), fmt.Sprintf("fill ≥ %.2f, %s", t.OutlineFill, expect.en))
+	zhEdges := map[string]string{"left": "左", "top": "上", "right": "右", "bottom": "下"}
+	var touchedZH []string
+	for _, e := range m.touches {
+		touchedZH = append(touchedZH, zhEdges[e])
+	}
+	margin := bi("四周边距 ≥ "+percent(t.EdgeMargin), "margin ≥ "+percent(t.EdgeMargin))
 	trusted := false
 	cropped := false
 	switch {
 	case !m.found:
-		add(doc("document.outline", Doubtful, "none", "", "未找到证件的轮廓："+reshootZH,
+		add(doc("document.outline", Doubtful, bi("未找到", "none found"), bilingual{}, "未找到证件的轮廓："+reshootZH,
 			"no document outline found: "+reshootEN))
 	case m.fills && m.paper < t.PaperMin:
-		add(doc("document.outline", Doubtful, fmt.Sprintf("fills the frame, paper %s", percent(m.paper)), "paper ≥ "+percent(t.PaperMin),
+		add(doc("document.outline", Doubtful, fills(bi("纸张底色占 "+percent(m.paper), "paper "+percent(m.paper))),
+			bi("纸张底色 ≥ "+percent(t.PaperMin), "paper ≥ "+percent(t.PaperMin)),
 			"画面被一张不像证件的图片占满（缺少大面积的纸张底色），无法确认是证件："+reshootZH,
 			"the picture is filled by something that does not look like a document (no large area of blank paper), so it cannot be confirmed: "+reshootEN))
 	case m.fills:
 		if aspectOK {
 			trusted = true
-			add(doc("document.outline", Pass, "fills the frame, "+aspectTxt, expectTxt,
+			add(doc("document.outline", Pass, fills(aspect), expect,
 				"证件占满画面（扫描件或已裁剪）：请确认四角和边缘完整",
 				"the document fills the frame (a scan or a tight crop): make sure all four corners and edges are in it"))
 		} else {
-			add(doc("document.outline", Doubtful, "fills the frame, "+aspectTxt, expectTxt,
+			add(doc("document.outline", Doubtful, fills(aspect), expect,
 				fmt.Sprintf("证件占满画面，但长宽比 %s 与%s不符，边缘可能被裁掉或背景过于杂乱：%s", aspectTxt, p.zh, reshootZH),
 				fmt.Sprintf("the document fills the frame but its proportions (%s) are not those of a %s: its edges may be cut off or the background is too busy; %s", aspectTxt, p.en, reshootEN)))
 		}
 	case m.bgStd > t.BackgroundStd:
-		add(doc("document.outline", Doubtful, fmt.Sprintf("background spread %.0f", m.bgStd), fmt.Sprintf("≤ %.0f", t.BackgroundStd),
+		add(doc("document.outline", Doubtful, bi(fmt.Sprintf("背景亮度离散度 %.0f", m.bgStd), fmt.Sprintf("background luma spread %.0f", m.bgStd)),
+			bi(fmt.Sprintf("离散度 ≤ %.0f", t.BackgroundStd), fmt.Sprintf("spread ≤ %.0f", t.BackgroundStd)),
 			"背景杂乱，无法可靠识别证件的轮廓，边缘、倾斜和反光的判断不可信："+reshootZH,
 			"the background is too busy to tell the document's outline from it, so edges, tilt and glare cannot be judged: "+reshootEN))
 	case len(m.touches) > 2:
 		// A document cut off on three or four sides but not filling the
 		// frame is not a document seen whole, nor one cut off: whatever
 		// bright thing spans the picture, the outline is unknown.
-		add(doc("document.outline", Doubtful, "touches "+strings.Join(m.touches, ", "), "a document with a margin",
+		add(doc("document.outline", Doubtful, bi("触及"+strings.Join(touchedZH, "、")+"边缘", "touches the "+strings.Join(m.touches, ", ")+" edges"), margin,
 			"画面中的亮色区域延伸到三条以上边缘，无法识别证件的轮廓："+reshootZH,
 			"something bright spans the picture to three or more edges, so no document outline can be found: "+reshootEN))
 	case len(m.touches) > 0 && m.fill >= t.CroppedFill:
 		cropped, trusted = true, true
-		zhEdges := map[string]string{"left": "左", "top": "上", "right": "右", "bottom": "下"}
-		var zh []string
-		for _, e := range m.touches {
-			zh = append(zh, zhEdges[e])
-		}
-		add(doc("document.cropped", Fail, strings.Join(m.touches, ", "), "margin ≥ "+percent(t.EdgeMargin),
-			fmt.Sprintf("证件在画面%s边被截断：四角和边缘须完整，%s", strings.Join(zh, "、"), reshootZH),
+		add(doc("document.cropped", Fail, bi("截断于"+strings.Join(touchedZH, "、")+"边", "cut off at the "+strings.Join(m.touches, ", ")+" edge"), margin,
+			fmt.Sprintf("证件在画面%s边被截断：四角和边缘须完整，%s", strings.Join(touchedZH, "、"), reshootZH),
 			fmt.Sprintf("the document is cut off at the %s edge of the picture: all four corners and edges must show; %s", strings.Join(m.touches, " and "), reshootEN)))
 	case m.fill >= t.OutlineFill && aspectOK:
 		trusted = true
-		add(doc("document.outline", Pass, fmt.Sprintf("fill %.2f, %s", m.fill, aspectTxt), fmt.Sprintf("fill ≥ %.2f, %s", t.OutlineFill, expectTxt),
+		add(doc("document.outline", Pass, fill, fillLimit,
 			"证件轮廓完整", "the document's outline is complete"))
-		add(doc("document.cropped", Pass, "none", "margin ≥ "+percent(t.EdgeMargin),
+		add(doc("document.cropped", Pass, bi("无", "none"), margin,
 			"四边完整，未被截断", "no edge is cut off"))
 	default:
-		add(doc("document.outline", Doubtful, fmt.Sprintf("fill %.2f, %s", m.fill, aspectTxt), fmt.Sprintf("fill ≥ %.2f, %s", t.OutlineFill, expectTxt),
+		add(doc("document.outline", Doubtful, fill, fillLimit,
 			"无法可靠识别证件轮廓（背景杂乱或有物体挨着证件），边缘、倾斜和反光的判断不可信："+reshootZH,
 			"the document's outline cannot be told from the background (a busy surface, or something touching it), so edges, tilt and glare cannot be judged: "+reshootEN))
 	}
@@ -523,7 +536,8 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		case s > t.SkewWarn:
 			v = Warn
 		}
-		c := doc("document.skew", v, fmt.Sprintf("%.1f°", s), fmt.Sprintf("≤ %.0f°", t.SkewWarn),
+		c := doc("document.skew", v, numeric(fmt.Sprintf("%.1f°", s)),
+			bi(fmt.Sprintf("≤ %.0f°（超过 %.0f° 不通过）", t.SkewWarn, t.SkewFail), fmt.Sprintf("≤ %.0f° (fail > %.0f°)", t.SkewWarn, t.SkewFail)),
 			fmt.Sprintf("证件倾斜 %.1f°", s), fmt.Sprintf("the document is tilted by %.1f°", s))
 		if v != Pass {
 			c.ZH += "：请把证件摆正，手机与证件平行后重拍"
@@ -531,7 +545,7 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		}
 		add(c)
 		if p.card && m.rect.height > m.rect.width*1.2 {
-			add(doc("document.orientation", Warn, "portrait", "landscape",
+			add(doc("document.orientation", Warn, bi("竖向", "portrait"), bi("横向", "landscape"),
 				"身份证是竖着的：请把照片旋转 90°，使证件横向、文字朝上",
 				"the ID card is on its side: turn the picture by 90° so that the card is landscape with its text upright"))
 		}
@@ -550,7 +564,9 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		}
 		// A cut-off document is larger than what shows: only a pass is sure.
 		if !cropped || v == Pass {
-			c := doc("document.resolution", v, fmt.Sprintf("%.0f px", m.longSide), fmt.Sprintf("≥ %d px", need),
+			failBelow := t.ResolutionFail * float64(need)
+			c := doc("document.resolution", v, bi(fmt.Sprintf("长边 %.0f px", m.longSide), fmt.Sprintf("long side %.0f px", m.longSide)),
+				bi(fmt.Sprintf("≥ %d px（不足 %.0f px 不通过）", need, failBelow), fmt.Sprintf("≥ %d px (fail < %.0f px)", need, failBelow)),
 				fmt.Sprintf("证件在图中长边 %.0f 像素", m.longSide), fmt.Sprintf("the document is %.0f px long in the picture", m.longSide))
 			if v != Pass {
 				c.ZH += fmt.Sprintf("，小字可能看不清（需至少 %d）：请靠近拍摄让证件占满大部分画面，或以 300 dpi 扫描", need)
@@ -569,7 +585,8 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		case m.lapVar < t.BlurWarn:
 			v = Warn
 		}
-		c := doc("document.blur", v, fmt.Sprintf("%.0f", m.lapVar), fmt.Sprintf("≥ %.0f", t.BlurWarn),
+		c := doc("document.blur", v, bi(fmt.Sprintf("清晰度 %.0f", m.lapVar), fmt.Sprintf("sharpness %.0f", m.lapVar)),
+			bi(fmt.Sprintf("≥ %.0f（低于 %.0f 不通过）", t.BlurWarn, t.BlurFail), fmt.Sprintf("≥ %.0f (fail < %.0f)", t.BlurWarn, t.BlurFail)),
 			"图像清晰", "the picture is sharp")
 		if v != Pass {
 			c.ZH = "图像模糊，文字可能无法辨认：请在光线充足处拍摄，点屏幕对焦，手持稳定后再拍"
@@ -590,10 +607,12 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		case m.glare >= t.GlareWarn:
 			v = Warn
 		}
-		c := doc("document.glare", v, percent(m.glare), "< "+percent(t.GlareWarn), "没有反光", "no glare")
+		c := doc("document.glare", v, bi("反光占证件 "+percent(m.glare), "glare on "+percent(m.glare)+" of the document"),
+			bi(fmt.Sprintf("< %s（≥ %s 不通过）", percent(t.GlareWarn), percent(t.GlareFail)), fmt.Sprintf("< %s (fail ≥ %s)", percent(t.GlareWarn), percent(t.GlareFail))),
+			"没有反光", "no glare")
 		switch {
 		case page:
-			c.Measured = "n/a (page white clipped)"
+			c.measured(bi("无法测量（页面底色本身过曝）", "not measurable (the page itself is clipped white)"))
 			c.ZH, c.EN = "页面底色过亮，无法判断反光", "the page itself is clipped white, so glare cannot be measured"
 		case v != Pass && !trusted:
 			// A white object beside the document looks the same.
@@ -616,8 +635,27 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		} else {
 			over = m.p1 >= t.InkWashed
 		}
-		measured := fmt.Sprintf("mean %.0f, clipped %s, ink p1 %d", m.mean, percent(m.clipped), m.p1)
-		threshold := fmt.Sprintf("mean ≥ %.0f, clipped ≤ %s, ink p1 < %d", t.DarkMean, percent(t.OverClipped), t.InkWashed)
+		// The measures and limits shown are those the verdict was taken
+		// on: a card is judged by its clipped area, a page by its ink.
+		measured := bi(fmt.Sprintf("平均亮度 %.0f", m.mean), fmt.Sprintf("mean luma %.0f", m.mean))
+		threshold := bi(fmt.Sprintf("平均亮度 ≥ %.0f", t.DarkMean), fmt.Sprintf("mean luma ≥ %.0f", t.DarkMean))
+		switch {
+		case p.colour && p.card && page:
+			measured.zh += "，页面底色整片过曝"
+			measured.en += ", the page clipped white"
+			threshold.zh += fmt.Sprintf("，过曝（不含反光）≤ %s", percent(t.OverClipped))
+			threshold.en += fmt.Sprintf(", clipped (glare aside) ≤ %s", percent(t.OverClipped))
+		case p.colour && p.card:
+			measured.zh += fmt.Sprintf("，过曝（不含反光）%s", percent(max(m.clipped-m.glare, 0)))
+			measured.en += fmt.Sprintf(", clipped (glare aside) %s", percent(max(m.clipped-m.glare, 0)))
+			threshold.zh += fmt.Sprintf("，过曝（不含反光）≤ %s", percent(t.OverClipped))
+			threshold.en += fmt.Sprintf(", clipped (glare aside) ≤ %s", percent(t.OverClipped))
+		default:
+			measured.zh += fmt.Sprintf("，最深 1 %% 笔迹的亮度 %d", m.p1)
+			measured.en += fmt.Sprintf(", darkest 1 %% of the ink at luma %d", m.p1)
+			threshold.zh += fmt.Sprintf("，最深 1 %% 笔迹的亮度 < %d", t.InkWashed)
+			threshold.en += fmt.Sprintf(", darkest 1 %% of the ink < %d", t.InkWashed)
+		}
 		switch {
 		case m.mean < t.DarkMean:
 			add(doc("document.exposure", Fail, measured, threshold,

@@ -146,16 +146,27 @@ type Guard struct {
 	// scans (a CPU bomb rather than a memory one). Encoders write 1–3
 	// scans for baseline and about 10 for progressive files.
 	MaxScans int
+	// MaxDecodeBytes caps the memory the decoder allocates, estimated from
+	// the header (decodeBytes): a pixel costs 1 byte in a grey or palette
+	// image, 4 in 8-bit RGBA, 8 in 16-bit RGBA, and a progressive JPEG
+	// keeps its coefficients besides. Pixels alone do not bound memory: a
+	// 381 KB 16-bit PNG of 7000×7000 is under MaxPixels and took 451 MB
+	// (issue 15).
+	MaxDecodeBytes int64
 }
 
 // DefaultGuard is what Open uses: 12 000 px a side and 50 MP as imaging.md
-// §0.1 recommends; 24 MP for progressive JPEGs (≈ 180 MB while decoding).
+// §0.1 recommends; 24 MP for progressive JPEGs (≈ 180 MB while decoding);
+// and whatever the pixels, what 50 MP of 8-bit RGBA take (200 MB), so that
+// a 16-bit or many-channel image gets the same memory, not the same
+// pixels.
 var DefaultGuard = Guard{
 	MaxFileBytes:         128 << 20,
 	MaxSide:              12000,
 	MaxPixels:            50_000_000,
 	MaxProgressivePixels: 24_000_000,
 	MaxScans:             100,
+	MaxDecodeBytes:       4 * 50_000_000,
 }
 
 // FileError is a file that cannot be checked at all: unsupported format,
@@ -312,6 +323,20 @@ func readHeader(r io.ReadSeeker, size int64, lim Limits, g Guard) (header, []Che
 	}
 	if c, ok := pixelCap(h.cfg, h.progressive, g); !ok {
 		return refuse(c, nil)
+	}
+	if g.MaxDecodeBytes > 0 {
+		var frame []jpegComponent
+		if ft.media == mediaJPEG {
+			if _, err := r.Seek(0, io.SeekStart); err != nil {
+				return header{}, nil, err
+			}
+			br.Reset(r)
+			frame = jpegFrame(br)
+		}
+		interlaced := ft.media == mediaPNG && n > 28 && head[28] != 0
+		if need := decodeBytes(h.cfg, frame, h.progressive, interlaced); need > g.MaxDecodeBytes {
+			return refuse(msgTooManyBytes(h.cfg, need, g.MaxDecodeBytes), nil)
+		}
 	}
 	if ft.media == mediaJPEG && g.MaxScans > 0 {
 		if _, err := r.Seek(0, io.SeekStart); err != nil {
@@ -492,6 +517,117 @@ func decodeFull(r io.Reader, media string, shift uint) (img image.Image, err err
 		return gif.Decode(r)
 	}
 	return nil, errors.New("no decoder")
+}
+
+// jpegComponent is a component of a JPEG frame: its sampling factors.
+type jpegComponent struct{ h, v int }
+
+// jpegFrame reads the components of a JPEG's frame header (SOFn), or nil
+// when there is none before the first scan.
+func jpegFrame(r *bufio.Reader) []jpegComponent {
+	var soi [2]byte
+	if _, err := io.ReadFull(r, soi[:]); err != nil || soi != [2]byte{0xff, 0xd8} {
+		return nil
+	}
+	for {
+		b, err := r.ReadByte()
+		if err != nil || b != 0xff {
+			return nil
+		}
+		m, err := r.ReadByte()
+		for err == nil && m == 0xff {
+			m, err = r.ReadByte()
+		}
+		switch {
+		case err != nil, m == 0xd9, m == 0xda:
+			return nil
+		case m == 0xd8 || (m >= 0xd0 && m <= 0xd7) || m == 0x01:
+			continue
+		}
+		var l [2]byte
+		if _, err := io.ReadFull(r, l[:]); err != nil {
+			return nil
+		}
+		n := int(l[0])<<8 | int(l[1]) - 2
+		if n < 0 {
+			return nil
+		}
+		if m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc {
+			seg := make([]byte, n)
+			if _, err := io.ReadFull(r, seg); err != nil || n < 6 {
+				return nil
+			}
+			nc := int(seg[5])
+			if nc < 1 || nc > 4 || len(seg) < 6+3*nc {
+				return nil
+			}
+			out := make([]jpegComponent, nc)
+			for i := range out {
+				f := seg[6+3*i+1]
+				out[i] = jpegComponent{max(int(f>>4), 1), max(int(f&15), 1)}
+			}
+			return out
+		}
+		if _, err := r.Discard(n); err != nil {
+			return nil
+		}
+	}
+}
+
+// decodeBytes estimates what the standard decoders allocate for an image:
+// its pixel buffer in the colour model the header announces (twice for an
+// interlaced PNG, whose passes are decoded apart and then merged), and for
+// a progressive JPEG the coefficients of every block (an int32 a sample),
+// kept until the last scan. frame lists a JPEG's components (nil: taken
+// as three at full resolution, the worst case of YCbCr).
+func decodeBytes(cfg image.Config, frame []jpegComponent, progressive, interlaced bool) int64 {
+	w, h := int64(cfg.Width), int64(cfg.Height)
+	if frame != nil || cfg.ColorModel == color.YCbCrModel || cfg.ColorModel == color.CMYKModel {
+		if frame == nil {
+			frame = []jpegComponent{{1, 1}, {1, 1}, {1, 1}}
+			if cfg.ColorModel == color.CMYKModel {
+				frame = append(frame, jpegComponent{1, 1})
+			}
+		}
+		hmax, vmax := 1, 1
+		for _, c := range frame {
+			hmax, vmax = max(hmax, c.h), max(vmax, c.v)
+		}
+		var samples int64
+		for _, c := range frame {
+			samples += (w*int64(c.h) + int64(hmax) - 1) / int64(hmax) * ((h*int64(c.v) + int64(vmax) - 1) / int64(vmax))
+		}
+		if len(frame) == 4 {
+			// CMYK is converted into a 4-byte-a-pixel image.
+			samples = max(samples, 4*w*h)
+		}
+		if progressive {
+			return samples * 5
+		}
+		return samples
+	}
+	var per int64
+	switch cfg.ColorModel {
+	case color.GrayModel, color.AlphaModel:
+		per = 1
+	case color.Gray16Model, color.Alpha16Model:
+		per = 2
+	case color.RGBAModel, color.NRGBAModel:
+		per = 4
+	case color.RGBA64Model, color.NRGBA64Model:
+		per = 8
+	default:
+		if _, ok := cfg.ColorModel.(color.Palette); ok {
+			per = 1
+		} else {
+			per = 8 // unknown: the widest the standard decoders make
+		}
+	}
+	n := w * h * per
+	if interlaced {
+		n *= 2
+	}
+	return n
 }
 
 func pixelCap(cfg image.Config, progressive bool, g Guard) (Check, bool) {
@@ -679,6 +815,22 @@ func msgTooManyPixels(cfg image.Config, limit string) Check {
 		Measured: fmt.Sprintf("%d×%d", cfg.Width, cfg.Height), Threshold: limit,
 		ZH: fmt.Sprintf("图片像素过多（%d×%d），为防止内存耗尽不予解码：请缩小到 12000 像素以内（建议长边 3000–4000）后另存为 JPG", cfg.Width, cfg.Height),
 		EN: fmt.Sprintf("the image has too many pixels (%d×%d) to decode safely: scale it down (long side 3000–4000 px is plenty) and save it as JPG", cfg.Width, cfg.Height)}
+}
+
+func msgTooManyBytes(cfg image.Config, need, limit int64) Check {
+	deep := ""
+	switch cfg.ColorModel {
+	case color.Gray16Model, color.RGBA64Model, color.NRGBA64Model, color.Alpha16Model:
+		deep = "16 位色深，"
+	}
+	deepEN := ""
+	if deep != "" {
+		deepEN = "16 bits a channel, "
+	}
+	return Check{ID: "file.decode", Verdict: Fail,
+		Measured: humanBytes(need), Threshold: "≤ " + humanBytes(limit),
+		ZH: fmt.Sprintf("图片解码需要约 %s 内存（%d×%d，%s超过上限 %s），为防止内存耗尽不予解码：请另存为普通 8 位 JPG（长边 3000–4000 像素即可）", humanBytes(need), cfg.Width, cfg.Height, deep, humanBytes(limit)),
+		EN: fmt.Sprintf("decoding this image would take about %s of memory (%d×%d, %sover the %s limit), so it is not decoded: save it as a standard 8-bit JPG (a long side of 3000–4000 px is plenty)", humanBytes(need), cfg.Width, cfg.Height, deepEN, humanBytes(limit))}
 }
 
 func msgUnsupported(ft fileType, lim Limits) Check {

@@ -62,10 +62,11 @@ func photoPct(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) }
 // facesCheck counts the faces and picks the main one: the largest, since a
 // poster or a passer-by behind the applicant is smaller.
 func facesCheck(w *Working, faces []Face, t PhotoThresholds) (*Face, Check) {
-	c := Check{ID: "photo.faces", Region: "face",
-		Threshold: fmt.Sprintf("1 (score ≥ %.0f)", t.FaceMinScore)}
+	c := Check{ID: "photo.faces", Region: "face"}
+	c.threshold(bi(fmt.Sprintf("1 张（检测得分 ≥ %.0f）", t.FaceMinScore), fmt.Sprintf("1 face (detection score ≥ %.0f)", t.FaceMinScore)))
 	if len(faces) == 0 {
-		c.Verdict, c.Measured = Fail, "0"
+		c.Verdict = Fail
+		c.measured(bi("0 张", "no face"))
 		c.ZH = "未检测到正脸：请正对镜头、露出整张脸（不戴帽子、口罩、墨镜）后重拍"
 		c.EN = "no frontal face found: face the camera with your whole face visible (no hat, mask or sunglasses) and retake"
 		return nil, c
@@ -78,7 +79,11 @@ func facesCheck(w *Working, faces []Face, t PhotoThresholds) (*Face, Check) {
 	}
 	m := faces[subject]
 	c.Box = w.ToOriginal(m.Box)
-	c.Measured = fmt.Sprintf("%d (score %.0f)", len(faces), m.Score)
+	faceWord := "faces"
+	if len(faces) == 1 {
+		faceWord = "face"
+	}
+	c.measured(bi(fmt.Sprintf("%d 张（最大一张得分 %.0f）", len(faces), m.Score), fmt.Sprintf("%d %s (the largest scores %.0f)", len(faces), faceWord, m.Score)))
 	big, small := 0, 0
 	var other Face
 	for i, f := range faces {
@@ -116,9 +121,19 @@ func facesCheck(w *Working, faces []Face, t PhotoThresholds) (*Face, Check) {
 func centredCheck(w *Working, f Face, t PhotoThresholds) Check {
 	iw := float64(w.Img.Rect.Dx())
 	off := (float64(f.Centre().X-w.Img.Rect.Min.X) - iw/2) / iw
-	c := Check{ID: "photo.centred", Region: "face", Box: w.ToOriginal(f.Box),
-		Measured:  fmt.Sprintf("%+.0f %% of the width", 100*off),
-		Threshold: fmt.Sprintf("≤ ±%.0f %%", 100*t.CentreMaxOffset)}
+	c := Check{ID: "photo.centred", Region: "face", Box: w.ToOriginal(f.Box)}
+	// Rounded before it is signed, so that a hair left of centre reads
+	// "0 %", not "-0 %".
+	pct := math.Round(100 * off)
+	switch {
+	case pct == 0:
+		c.measured(bi("偏离中线 0 %（画面宽度）", "0 % of the width off centre"))
+	case pct < 0:
+		c.measured(bi(fmt.Sprintf("偏左 %.0f %%（画面宽度）", -pct), fmt.Sprintf("%.0f %% of the width left of centre", -pct)))
+	default:
+		c.measured(bi(fmt.Sprintf("偏右 %.0f %%（画面宽度）", pct), fmt.Sprintf("%.0f %% of the width right of centre", pct)))
+	}
+	c.threshold(bi(fmt.Sprintf("偏离 ≤ %.0f %%", 100*t.CentreMaxOffset), fmt.Sprintf("≤ %.0f %% off centre", 100*t.CentreMaxOffset)))
 	if math.Abs(off) > t.CentreMaxOffset {
 		c.Verdict = Fail
 		side, sideEN := "右", "right"
@@ -135,9 +150,9 @@ func centredCheck(w *Working, f Face, t PhotoThresholds) Check {
 
 func faceSizeCheck(w *Working, f Face, t PhotoThresholds) Check {
 	frac := float64(f.Size()) / float64(min(w.Img.Rect.Dx(), w.Img.Rect.Dy()))
-	c := Check{ID: "photo.face_size", Region: "face", Box: w.ToOriginal(f.Box),
-		Measured:  photoPct(frac) + " of the short side",
-		Threshold: fmt.Sprintf("%.0f–%.0f %%", 100*t.FaceSizeMin, 100*t.FaceSizeMax)}
+	c := Check{ID: "photo.face_size", Region: "face", Box: w.ToOriginal(f.Box)}
+	c.measured(bi("人脸占画面短边的 "+photoPct(frac), "the face is "+photoPct(frac)+" of the short side"))
+	c.threshold(numeric(fmt.Sprintf("%.0f–%.0f %%", 100*t.FaceSizeMin, 100*t.FaceSizeMax)))
 	switch {
 	case frac < t.FaceSizeMin:
 		c.Verdict = Warn
@@ -154,15 +169,15 @@ func faceSizeCheck(w *Working, f Face, t PhotoThresholds) Check {
 }
 
 func eyeDistanceCheck(w *Working, f Face, e pupilPair, ok bool, t PhotoThresholds) Check {
-	c := Check{ID: "photo.eye_distance", Region: "face", Box: w.ToOriginal(f.Box),
-		Threshold: fmt.Sprintf("≥ %.0f px (warn < %.0f)", t.EyeDistFail, t.EyeDistWarn)}
+	c := Check{ID: "photo.eye_distance", Region: "face", Box: w.ToOriginal(f.Box)}
+	c.threshold(bi(fmt.Sprintf("≥ %.0f px（不足 %.0f px 不通过）", t.EyeDistWarn, t.EyeDistFail), fmt.Sprintf("≥ %.0f px (fail < %.0f px)", t.EyeDistWarn, t.EyeDistFail)))
 	// Without pupils, the face box gives the distance: pupils sit about
 	// 0.37 of pigo's box apart on the frontal faces measured here.
 	d := 0.37 * float64(f.Size()) * w.Scale
 	if ok {
 		d = e.Distance() * w.Scale
 	}
-	c.Measured = fmt.Sprintf("%.0f px", d)
+	c.measured(bi(fmt.Sprintf("两眼相距 %.0f px", d), fmt.Sprintf("%.0f px between the eyes", d)))
 	switch {
 	case d < t.EyeDistFail:
 		c.Verdict = Fail
@@ -198,9 +213,9 @@ func upperBodyCheck(w *Working, f Face, t PhotoThresholds) (Check, *clothing) {
 	if vis.Dx() < tb.Dx()/2 {
 		seen = 0 // the body is cut off at the side: not an upper-body shot either
 	}
-	c := Check{ID: "photo.upper_body", Region: "torso", Box: w.ToOriginal(vis),
-		Measured:  fmt.Sprintf("%.2f face heights of torso in the frame", seen),
-		Threshold: fmt.Sprintf("≥ %.2f", t.UpperBodyMin)}
+	c := Check{ID: "photo.upper_body", Region: "torso", Box: w.ToOriginal(vis)}
+	c.measured(bi(fmt.Sprintf("画面内的躯干高 %.2f 个脸高", seen), fmt.Sprintf("%.2f face heights of torso in the frame", seen)))
+	c.threshold(bi(fmt.Sprintf("≥ %.2f 个脸高", t.UpperBodyMin), fmt.Sprintf("≥ %.2f face heights", t.UpperBodyMin)))
 	if c.Box.Empty() {
 		c.Box = w.ToOriginal(f.Box)
 	}
@@ -216,14 +231,18 @@ func upperBodyCheck(w *Working, f Face, t PhotoThresholds) (Check, *clothing) {
 }
 
 func clothingCheck(w *Working, cl *clothing, t PhotoThresholds) Check {
-	c := Check{ID: "photo.clothing", Region: "torso",
-		Threshold: fmt.Sprintf("red, blue+navy < %.0f %% (warn ≥ %.0f %%); orange, purple < %.0f %%",
-			100*t.ClothingFail, 100*t.ClothingWarn, 100*t.OtherWarn)}
+	c := Check{ID: "photo.clothing", Region: "torso"}
+	// A pass needs both below the warning level; at the failing level the
+	// check fails.
+	c.threshold(bi(fmt.Sprintf("红色、蓝色（含藏青）各 < %.0f %%（≥ %.0f %% 不通过）；橙色、紫色各 < %.0f %%",
+		100*t.ClothingWarn, 100*t.ClothingFail, 100*t.OtherWarn),
+		fmt.Sprintf("red, blue (navy included) each < %.0f %% (fail ≥ %.0f %%); orange, purple each < %.0f %%",
+			100*t.ClothingWarn, 100*t.ClothingFail, 100*t.OtherWarn)))
 	if cl == nil || cl.Measured() < t.ClothingMinPixels {
 		c.Verdict = Doubtful
 		if cl != nil {
 			c.Box = w.ToOriginal(cl.Box)
-			c.Measured = fmt.Sprintf("%d pixels of clothing", cl.Measured())
+			c.measured(bi(fmt.Sprintf("上衣只有 %d 个像素", cl.Measured()), fmt.Sprintf("only %d pixels of clothing", cl.Measured())))
 		}
 		c.ZH = "无法判断上衣颜色：请拍到胸部以上，上衣清晰可见"
 		c.EN = "the top's colour cannot be judged: make sure your chest and top are in the photo"
@@ -233,9 +252,11 @@ func clothingCheck(w *Working, cl *clothing, t PhotoThresholds) Check {
 	red := cl.Frac(clothRed)
 	blue := cl.Frac(clothBlue, clothNavy)
 	orange, purple := cl.Frac(clothOrange), cl.Frac(clothPurple)
-	c.Measured = fmt.Sprintf("red %s, blue+navy %s, orange %s, purple %s, skin %s of the box",
-		photoPct(red), photoPct(blue), photoPct(orange), photoPct(purple),
-		photoPct(float64(cl.Counts[clothSkin])/float64(max(1, cl.Box.Dx()*cl.Box.Dy()))))
+	skin := photoPct(float64(cl.Counts[clothSkin]) / float64(max(1, cl.Box.Dx()*cl.Box.Dy())))
+	c.measured(bi(fmt.Sprintf("上衣区域内红色 %s，蓝色（含藏青）%s，橙色 %s，紫色 %s，皮肤 %s",
+		photoPct(red), photoPct(blue), photoPct(orange), photoPct(purple), skin),
+		fmt.Sprintf("in the top's box: red %s, blue (navy included) %s, orange %s, purple %s, skin %s",
+			photoPct(red), photoPct(blue), photoPct(orange), photoPct(purple), skin)))
 	const todoZH, todoEN = "请换一件非红色、非蓝色的上衣重拍", "retake in a top that is neither red nor blue"
 	switch {
 	case red >= t.ClothingFail && red >= blue:
@@ -266,9 +287,9 @@ func clothingCheck(w *Working, cl *clothing, t PhotoThresholds) Check {
 
 func clothingBackdropCheck(w *Working, cl clothing, bg Background, t PhotoThresholds) Check {
 	d := deltaE76(cl.Lab, bg.Lab())
-	c := Check{ID: "photo.clothing_vs_backdrop", Region: "torso", Box: w.ToOriginal(cl.Box),
-		Measured:  fmt.Sprintf("ΔE %.0f", d),
-		Threshold: fmt.Sprintf("ΔE ≥ %.0f", t.ClothingDeltaE)}
+	c := Check{ID: "photo.clothing_vs_backdrop", Region: "torso", Box: w.ToOriginal(cl.Box)}
+	c.measured(bi(fmt.Sprintf("色差 ΔE %.0f", d), fmt.Sprintf("colour difference ΔE %.0f", d)))
+	c.threshold(numeric(fmt.Sprintf("ΔE ≥ %.0f", t.ClothingDeltaE)))
 	if d < t.ClothingDeltaE {
 		c.Verdict = Warn
 		c.ZH = "上衣颜色与背景太接近，人像会与背景融在一起：请换一件与背景反差明显的上衣"
@@ -285,9 +306,10 @@ func backdropCheck(w *Working, bg Background, t PhotoThresholds) Check {
 	if corners[1].Frac < corners[0].Frac {
 		worst = 1
 	}
-	c := Check{ID: "photo.backdrop", Region: "backdrop", Box: w.ToOriginal(corners[worst].Box),
-		Measured:  fmt.Sprintf("top left %s, top right %s", photoPct(corners[0].Frac), photoPct(corners[1].Frac)),
-		Threshold: fmt.Sprintf("≥ %.0f %% each", 100*t.BackdropMin)}
+	c := Check{ID: "photo.backdrop", Region: "backdrop", Box: w.ToOriginal(corners[worst].Box)}
+	c.measured(bi(fmt.Sprintf("背景色占左上角 %s，右上角 %s", photoPct(corners[0].Frac), photoPct(corners[1].Frac)),
+		fmt.Sprintf("background colour in %s of the top left, %s of the top right", photoPct(corners[0].Frac), photoPct(corners[1].Frac))))
+	c.threshold(bi(fmt.Sprintf("每个角 ≥ %.0f %%", 100*t.BackdropMin), fmt.Sprintf("≥ %.0f %% in each corner", 100*t.BackdropMin)))
 	if corners[worst].Frac < t.BackdropMin {
 		c.Verdict = Fail
 		where, whereEN := "左上角", "top-left corner"
@@ -304,10 +326,13 @@ func backdropCheck(w *Working, bg Background, t PhotoThresholds) Check {
 
 func exposureCheck(w *Working, f Face, t PhotoThresholds) Check {
 	e := measureExposure(w.Img, f.Box, t.ClipLevel)
-	c := Check{ID: "photo.exposure", Region: "face", Box: w.ToOriginal(faceCore(f.Box)),
-		Measured: fmt.Sprintf("mean luma %.0f, %s clipped", e.Mean, photoPct(e.Clipped)),
-		Threshold: fmt.Sprintf("mean %.0f–%.0f (fail < %.0f or > %.0f), clipped ≤ %s (fail > %s)",
-			t.LumaLowWarn, t.LumaHighWarn, t.LumaLowFail, t.LumaHighFail, photoPct(t.ClipWarn), photoPct(t.ClipFail))}
+	c := Check{ID: "photo.exposure", Region: "face", Box: w.ToOriginal(faceCore(f.Box))}
+	c.measured(bi(fmt.Sprintf("脸部平均亮度 %.0f，过曝 %s", e.Mean, photoPct(e.Clipped)),
+		fmt.Sprintf("face mean luma %.0f, %s clipped", e.Mean, photoPct(e.Clipped))))
+	c.threshold(bi(fmt.Sprintf("平均亮度 %.0f–%.0f（< %.0f 或 > %.0f 不通过），过曝 ≤ %s（> %s 不通过）",
+		t.LumaLowWarn, t.LumaHighWarn, t.LumaLowFail, t.LumaHighFail, photoPct(t.ClipWarn), photoPct(t.ClipFail)),
+		fmt.Sprintf("mean luma %.0f–%.0f (fail < %.0f or > %.0f), clipped ≤ %s (fail > %s)",
+			t.LumaLowWarn, t.LumaHighWarn, t.LumaLowFail, t.LumaHighFail, photoPct(t.ClipWarn), photoPct(t.ClipFail))))
 	const darkZH, darkEN = "请到光线充足处、让光从正面照到脸上后重拍", "retake in good light falling on your face from the front"
 	const brightZH, brightEN = "请避开强光直射或降低曝光后重拍", "avoid harsh direct light or lower the exposure and retake"
 	switch {
@@ -335,9 +360,9 @@ func sharpnessCheck(w *Working, f Face, badExposure bool, t PhotoThresholds) Che
 	box := w.ToOriginal(f.Box)
 	crop := w.Original(box, t.SharpSide)
 	lv := laplacianVariance(crop)
-	c := Check{ID: "photo.sharpness", Region: "face", Box: box,
-		Measured:  fmt.Sprintf("%.0f (face at %d px)", lv, crop.Rect.Dx()),
-		Threshold: fmt.Sprintf("≥ %.0f (fail < %.0f)", t.SharpWarn, t.SharpFail)}
+	c := Check{ID: "photo.sharpness", Region: "face", Box: box}
+	c.measured(bi(fmt.Sprintf("清晰度 %.0f（脸部按 %d px 宽测量）", lv, crop.Rect.Dx()), fmt.Sprintf("sharpness %.0f (the face measured at %d px)", lv, crop.Rect.Dx())))
+	c.threshold(bi(fmt.Sprintf("≥ %.0f（< %.0f 不通过）", t.SharpWarn, t.SharpFail), fmt.Sprintf("≥ %.0f (fail < %.0f)", t.SharpWarn, t.SharpFail)))
 	switch {
 	case badExposure && lv < t.SharpWarn:
 		c.Verdict = Doubtful
@@ -358,17 +383,17 @@ func sharpnessCheck(w *Working, f Face, badExposure bool, t PhotoThresholds) Che
 }
 
 func rollCheck(w *Working, f Face, e pupilPair, ok bool, t PhotoThresholds) Check {
-	c := Check{ID: "photo.roll", Region: "face", Box: w.ToOriginal(f.Box),
-		Threshold: fmt.Sprintf("≤ %.0f° (fail > %.0f°)", t.RollWarn, t.RollFail)}
+	c := Check{ID: "photo.roll", Region: "face", Box: w.ToOriginal(f.Box)}
+	c.threshold(bi(fmt.Sprintf("≤ %.0f°（> %.0f° 不通过）", t.RollWarn, t.RollFail), fmt.Sprintf("≤ %.0f° (fail > %.0f°)", t.RollWarn, t.RollFail)))
 	if !ok {
 		c.Verdict = Doubtful
-		c.Measured = "eyes not found"
+		c.measured(bi("未找到双眼", "eyes not found"))
 		c.ZH = "未能找到双眼，无法判断头部是否端正：请摘下墨镜、双眼平视镜头"
 		c.EN = "the eyes were not found, so head tilt cannot be judged: take off sunglasses and look straight at the camera"
 		return c
 	}
 	roll := e.Roll()
-	c.Measured = fmt.Sprintf("%.1f°", roll)
+	c.measured(bi(fmt.Sprintf("倾斜 %.1f°", math.Abs(roll)), fmt.Sprintf("tilted %.1f°", math.Abs(roll))))
 	switch a := math.Abs(roll); {
 	case a > t.RollFail:
 		c.Verdict = Fail

@@ -95,8 +95,8 @@ type Check struct {
 	Threshold   string `json:"threshold,omitempty"`
 	MeasuredZH  string `json:"measured_zh,omitempty"`
 	ThresholdZH string `json:"threshold_zh,omitempty"`
-	ZH        string `json:"zh"`
-	EN        string `json:"en"`
+	ZH          string `json:"zh"`
+	EN          string `json:"en"`
 	// Region is what the check is about ("face", "torso", "document",
 	// "backdrop"), and Box its place in the original image's coordinates
 	// (after EXIF orientation); empty when the check is about the whole file.

@@ -11,13 +11,15 @@
 #      WALK_DOCS   when set (e.g. docs/screenshots), refresh the pictures there from a passing walk
 #      WALK_IMAGES folder holding the pictures to upload (default: made by scripts/walkimages.go)
 #      GO          the go command, to make those pictures (default: go)
-# Needs: Xvfb, xdotool, ImageMagick (import, convert, compare).
+# Needs: Xvfb, xkbcomp (x11-xkb-utils, which Xvfb depends on), xdotool, ImageMagick (import, convert, compare).
 #
 # Layout: the window is 1100×760 at 0,0 (gui/ui.go). Every coordinate and keystroke of a step sits
-# in that step's function below (step_*), so a change in the window means changing one function.
-# Typing: Chinese goes through xdotool's keysym remapping, one character at a time with a pause long
-# enough that GLFW reads the character before xdotool restores the keymap; what was typed is checked
-# at the end against the application the backend stored.
+# in that step's function (step*), so a change in the window means changing one function. Fields are
+# filled by keyboard from the first field of a step (Tab, Right on a list, space on a tick), since
+# a form that scrolls or rebuilds moves its fields; coordinates are used only near the top.
+# Progress is asserted from the step footer's colour (footer_state), the reference backend's data
+# directory (nothing before the photo is replaced, exactly one filing after) and, once the app is
+# gone, the stored application (every typed value arrived whole), `icpfiling status` and the drafts.
 set -euo pipefail
 export LC_ALL=C.UTF-8 # characters, not bytes, in ${s:i:1} and printf "'c" (the app gets its own locale)
 
@@ -29,7 +31,7 @@ BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 GO="${GO:-go}"
 
-for t in Xvfb xdotool; do
+for t in Xvfb xdotool xkbcomp; do
   command -v "$t" >/dev/null || die "'$t' not found (make deps-test installs it)"
 done
 im() {
@@ -134,72 +136,105 @@ typ() {
 }
 
 # ---------------------------------------------------------------- what the window shows
-# The step footer sits above the navigation buttons; pending items are orange (warning colour),
-# blockers red, "done" green. footer_counts prints "orange red green" pixel counts of its lowest
-# lines (where the last pending item or the verdict is).
-FOOTER_GEOM=820x44+276+668
-footer_counts() {
+# The step footer: under the last full-width black separator above the navigation buttons, its first
+# line says where the step stands, by colour: green "done", white "done, with notes to read",
+# orange "still to do", red "must be fixed". footer_state prints done|notes|pending|blocked|unknown.
+footer_state() {
   local f="$WORK/now.png"
-  timeout 20 "$IMPORT" -window "$WID" "png:$f" 2>/dev/null || { echo "0 0 0"; return; }
-  "$CONVERT" "$f" -crop "$FOOTER_GEOM" +repage -depth 8 txt:- | awk -F'[(),]' '
-    NR > 1 { r = $3 + 0; g = $4 + 0; b = $5 + 0
-      if (r > 150 && r > g + 40 && g > b + 20 && g > 90) o++
-      else if (r > 150 && g < 100 && b < 100) red++
-      else if (g > 150 && g > r + 40 && g > b + 40) gr++ }
-    END { print o + 0, red + 0, gr + 0 }'
+  timeout 20 "$IMPORT" -window "$WID" "png:$f" 2>/dev/null || { echo unknown; return; }
+  "$CONVERT" "$f" -crop 820x720+276+0 +repage -depth 8 txt:- | awk -F'[(),:]' '
+    NR > 1 { y = $2 + 0; r = $4 + 0; g = $5 + 0; b = $6 + 0
+      if (r == 0 && g == 0 && b == 0) black[y]++
+      if (r > 150 && r > g + 40 && g > b + 20 && g > 90) n[y, "o"]++
+      else if (r > 150 && g < 100 && b < 100) n[y, "r"]++
+      else if (g > 150 && g > r + 40 && g > b + 40) n[y, "g"]++
+      else if (r > 200 && g > 200 && b > 200) n[y, "w"]++ }
+    END { sep = -1
+      for (y = 0; y < 715; y++) if (black[y] >= 700) sep = y
+      if (sep < 0) { print "unknown"; exit }
+      o = r = g = w = 0
+      for (y = sep + 1; y < sep + 40 && y < 715; y++) { o += n[y, "o"]; r += n[y, "r"]; g += n[y, "g"]; w += n[y, "w"] }
+      if (r >= 20) print "blocked"; else if (o >= 20) print "pending"
+      else if (g >= 20) print "done"; else if (w >= 20) print "notes"; else print "unknown" }'
 }
-# wait_footer clear|blocked SECONDS: until nothing is pending (no orange, no red) or something is.
+# wait_footer STATES SECONDS: until the footer is in one of STATES ("done notes"); prints the last state.
 wait_footer() {
-  local want="$1" end=$((SECONDS + $2)) o r g
+  local end=$((SECONDS + $2)) st
   while :; do
-    read -r o r g < <(footer_counts)
-    case "$want" in
-      clear) [ "$o" -lt 20 ] && [ "$r" -lt 20 ] && return 0 ;;
-      blocked) [ "$o" -ge 20 ] || [ "$r" -ge 20 ] && return 0 ;;
-    esac
-    [ "$SECONDS" -lt "$end" ] || return 1
+    st="$(footer_state)"
+    case " $1 " in *" $st "*) echo "$st"; return 0 ;; esac
+    [ "$SECONDS" -lt "$end" ] || { echo "$st"; return 1; }
     sleep 0.5
   done
 }
-step_done() { # step_done WHAT: the footer must show nothing left to do on this step
-  wait_footer clear "${2:-10}" || fail "$1: the step footer still lists something to do (orange/red)"
+step_done() { # step_done N [SECONDS]: on step N, whose footer says it is done (with or without notes)
+  local st
+  assert_step "$1" "step $1"
+  st="$(wait_footer "done notes" "${2:-10}")" || fail "step $1: the step footer says '$st', not done"
 }
 
-# The backend's stored filings.
-filings() { find "$BDATA/filings" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l; }
+# The backend's stored filings (a filing is a directory, written whole or not at all).
+filings() {
+  local n=0 d
+  for d in "$BDATA"/filings/*/; do [ -d "$d" ] && n=$((n + 1)); done
+  echo "$n"
+}
 
-# The primary (blue) button in the step's content, above the navigation row: its centre as "X Y",
-# or nothing. The blue of HighImportance buttons; rows with a wide run of it are a button, not a tick.
+# The primary (blue) button in a region (default: the step's content above the navigation row): its
+# centre as "X Y", or nothing. A button is rows with a solid run of its blue at least 40 px long;
+# link text of the same blue has no such runs, a disabled button is grey, a dimmed one too dark.
 find_primary_button() {
-  local f="$WORK/btn.png"
+  local f="$WORK/btn.png" x0="${1:-272}" y0="${2:-0}" w="${3:-824}" h="${4:-700}"
   timeout 20 "$IMPORT" -window "$WID" "png:$f" 2>/dev/null || return 0
-  "$CONVERT" "$f" -crop 824x700+272+0 +repage -depth 8 txt:- | awk -F'[(),:]' '
-    NR > 1 { split($1, xy, ","); x = $1 + 0; y = $2 + 0; r = $4 + 0; g = $5 + 0; b = $6 + 0
-      if (b > 200 && r < 90 && g > 90 && g < 160) { n[y]++; sx[y] += x } }
-    END { for (y = 0; y < 700; y++) if (n[y] >= 60) { ys += y; xs += sx[y] / n[y]; k++ }
-          if (k >= 8) printf "%d %d\n", xs / k + 272, ys / k }'
+  "$CONVERT" "$f" -crop "${w}x${h}+${x0}+${y0}" +repage -depth 8 txt:- | awk -F'[(),:]' -v X0="$x0" -v Y0="$y0" '
+    NR > 1 { x = $1 + 0; y = $2 + 0; r = $4 + 0; g = $5 + 0; b = $6 + 0
+      if (b > 200 && r < 110 && g > 90 && g < 170 && b - r > 120) {
+        if (y == ly && x == lx + 1) run++; else { run = 1; rs = x }
+        if (run > best[y]) { best[y] = run; bx[y] = rs + run / 2 }
+        lx = x; ly = y } }
+    END { for (y in best) if (best[y] >= 40) { ys += y; xs += bx[y]; k++ }
+          if (k >= 8) printf "%d %d\n", xs / k + X0, ys / k + Y0 }'
+}
+
+# on_step N: the sidebar highlights step N (its row has the selection colour; a dialog over the
+# window dims it). assert_step N WHAT waits a little for it.
+on_step() {
+  local f="$WORK/side.png" y=$((23 + ($1 * 161) / 4 + 6))
+  timeout 20 "$IMPORT" -window "$WID" "png:$f" 2>/dev/null || return 1
+  "$CONVERT" "$f" -crop "1x1+240+$y" -depth 8 txt:- | awk -F'[(),:]' 'NR > 1 {
+    r = $4 + 0; g = $5 + 0; b = $6 + 0
+    exit !(r >= 7 && r <= 27 && g >= 34 && g <= 54 && b >= 72 && b <= 92) }'
+}
+assert_step() {
+  local end=$((SECONDS + 5))
+  until on_step "$1"; do
+    [ "$SECONDS" -lt "$end" ] || fail "$2: the window is not on step $1 (sidebar), or a dialog covers it"
+    sleep 0.5
+  done
 }
 
 # ---------------------------------------------------------------- files
-# The pictures to upload; the file dialog opens in $HOME, where exactly one picture is put before
-# each choice, so it is always the first entry after the parent folder.
+# The pictures to upload, typed as paths into the upload slot's path entry (the file dialog is
+# Fyne's own and changes more often than the slot does).
 IMAGES="${WALK_IMAGES:-$WORK/images}"
 if [ -z "${WALK_IMAGES:-}" ]; then
   (cd "$ROOT" && "$GO" run ./scripts/walkimages.go "$IMAGES") || die "could not make the pictures (scripts/walkimages.go)"
 fi
+case "$IMAGES" in /*) ;; *) IMAGES="$PWD/$IMAGES" ;; esac
 for f in id-front.jpg form.jpg photo-red.jpg photo-ok.jpg; do
   [ -s "$IMAGES/$f" ] || die "missing picture $IMAGES/$f"
 done
-stage_file() { # stage_file NAME: $HOME holds only this picture
-  rm -f "$WORK/home"/*.jpg
-  cp "$IMAGES/$1" "$WORK/home/$1"
+# give_file X Y NAME: type NAME's path into the slot's path entry at X,Y and confirm with Return.
+give_file() {
+  click "$1" "$2" 0.3
+  xdotool type --delay 20 -- "$IMAGES/$3"
+  key Return
+  sleep 1
 }
-# choose_file X Y NAME: press "Choose a file…" at X,Y and pick NAME in the file dialog.
-choose_file() {
-  stage_file "$3"
-  click "$1" "$2" 1.2
-  click 590 320 0.4 # the first file, after (父目录)
-  click 779 550 0.8 # 选择
+scroll_to_end() { # the step's content, to its end (wheel over the content)
+  xdotool mousemove --window "$WID" 700 400
+  xdotool click --repeat 300 --delay 5 5
+  sleep 0.8
 }
 
 # ---------------------------------------------------------------- X server, backend, app
@@ -222,7 +257,7 @@ export DISPLAY=":$DISP"
 echo "walk: Xvfb on :$DISP"
 
 BDATA="$WORK/backend"
-"$BIN" backend --data "$BDATA" --addr 127.0.0.1:0 >"$BLOG" 2>&1 &
+"$BIN" backend --data-dir "$BDATA" --addr 127.0.0.1:0 >"$BLOG" 2>&1 &
 BACKEND_PID=$!
 URL=
 for _ in $(seq 1 100); do
@@ -276,147 +311,190 @@ while [ $((SECONDS - START)) -lt 30 ]; do
 done
 [ -n "$WID" ] || fail "no window named 'icpfiling' within 30 s"
 sleep 2 # first frame
+set -E
 trap 'fail "a command failed at line $LINENO"' ERR
 
 # ---------------------------------------------------------------- the walk, one function per step
+NEXT="815 739"   # 下一步
+# pick X Y N: a list (fyne Select) at X,Y set to its N-th option by keyboard: the click opens the
+# list and focuses it, Escape closes the list, each Right moves one option on from none.
+pick() {
+  click "$1" "$2" 0.6
+  key Escape
+  local k
+  for ((k = 0; k < $3; k++)); do key Right; done
+  # A choice may rebuild the form: focus the list as it is now, so that Tab goes on from it.
+  sleep 0.8
+  click "$1" "$2" 0.6
+  key Escape
+}
+
 step_settings() { # drafts list → 设置: the backend address
   click 692 77 1      # 设置
-  click 650 298       # 后端地址
+  tab; tab            # 界面语言, 后端地址
   typ "$URL"
   shot settings
-  click 586 539 1     # 保存
+  local b
+  b="$(find_primary_button 0 0 1100 720)"
+  [ -n "$b" ] || fail "Settings: no 保存 button (a blue button) found"
+  click $b 1          # 保存
 }
 
 step_new() {
   shot drafts
   click 60 77 1.2     # 新建接入备案
+  assert_step 0 "a new draft"
 }
 
-step0() { # 接入须知与准备: 天津, new access, notes read
-  click 700 130 0.8   # 备案省份 → the list opens over the window
-  click 390 60 0.6    # 天津（津）
-  click 363 210       # 我已阅读以上须知
-  step_done "step 0"
+step0() { # 接入须知与准备: 天津, new access (the default), notes read
+  pick 700 130 2      # 备案省份 → 北京, 天津
+  click 363 282       # 我已阅读以上须知
+  step_done 0
   shot step0
 }
 
 step1() { # 验证备案类型: a person with a resident ID
-  click 780 739 1     # 下一步
-  click 700 109 0.6; click 400 186 0.6   # 主办单位性质 → 个人
-  click 700 150 0.6; click 420 186 0.6   # 证件类型 → 居民身份证
-  click 700 190 0.3   # 证件号码
-  typ "$ID_NUMBER"; tab
-  typ "$APPLICANT"; tab          # 主办单位名称
-  typ "$DOMAIN"; tab             # 网站 1 的域名
-  step_done "step 1"
+  click $NEXT 1
+  pick 700 109 2      # 主办单位性质 → 企业, 个人 (the form is rebuilt for a person)
+  pick 700 186 1      # 证件类型 → 居民身份证
+  tab; typ "$ID_NUMBER"       # 证件号码
+  tab; typ "$APPLICANT"       # 姓名
+  tab; typ "$DOMAIN"; tab     # 网站 1 的域名
+  step_done 1
   shot step1
 }
 
 step2() { # 产品验证: ECS, 12 months, mainland, public bandwidth, service number
-  click 780 739 1
-  click 760 69 0.6; click 540 104 0.6    # 产品类型 → 阿里云
-  click 760 109 0.6; click 500 145 0.6   # 产品 → 云服务器 ECS
-  click 760 150 0.3   # 购买时长
-  typ 12; tab
-  key space; tab      # 服务器位于中国大陆地域
-  key space; tab      # 已购买公网带宽
-  typ 32a43232-a888-88e8-b9ec-00888be8a1b2; tab   # 备案服务号
-  step_done "step 2"
+  click $NEXT 1
+  pick 760 69 1       # 产品类型 → 阿里云
+  pick 760 145 1      # 产品 → 云服务器 ECS
+  tab; typ 12         # 购买时长
+  tab; key space      # 服务器位于中国大陆地域
+  tab; key space      # 已购买公网带宽
+  tab; typ 32a43232-a888-88e8-b9ec-00888be8a1b2; tab   # 备案服务号
+  step_done 2
   shot step2
 }
 
-step3() { # 工信部备案密码
-  click 780 739 1
+step3() { # 工信部备案密码; leaving it, the app says once that the password lasts for this run only
+  click $NEXT 1
   click 700 109 0.3
   typ "$PASSWORD"; tab
-  step_done "step 3"
+  step_done 3
   shot step3
+  click $NEXT 1.2
+  shot step3-password-note
+  click 550 439 0.8   # 确定
+  assert_step 4 "after the password note"
 }
 
-step4() { # 填写接入信息: from the first city field on, by keyboard only (the form scrolls)
-  click 780 739 1
-  click 770 126 0.8; click 500 60 0.6    # 证件住所 · 省份 → 天津
-  click 770 166 0.3                      # 证件住所 · 市
-  typ "$CITY"; tab; typ "$DISTRICT"; tab; typ "$STREET"; tab
-  tab                                    # 没有门牌号 (left unticked)
-  key Right Right; tab                   # 通讯地址 · 省份: 北京 → 天津
-  typ "$CITY"; tab; typ "$DISTRICT"; tab; typ "$STREET"; tab
-  tab; tab                               # 没有门牌号, 居住证 (left unticked)
-  shot step4-subject
-  typ "$APPLICANT"; tab                  # 主体负责人 · 姓名
-  key Right; tab                         # 证件类型 → 居民身份证
-  typ "$ID_NUMBER"; tab
-  typ 2036-05-01; tab                    # 证件有效期至
-  typ "$MOBILE"; tab; tab                # 手机号码, 联系方式2 (empty)
-  typ zhangsan@example.com; tab          # 电子邮箱
-  typ 2028-06-30; tab                    # 域名到期日
-  typ "$SITE_NAME"; tab                  # 网站名称
-  typ "$ICP_NUMBER"; tab                # 已有的网站备案号
-  key Right; tab                         # 服务内容 → the first
-  tab; tab; tab; tab; tab; tab; tab      # 网站语言 ×6 (中文简体 is ticked), 备注, the button
-  key space                              # 与主体负责人为同一人
-  tab; tab; tab; tab; tab; tab; tab      # 姓名 … 联系方式2
-  typ "$EMERGENCY"; tab                  # 应急联系电话
-  step_done "step 4" 15
+step4() { # 填写接入信息 (the form scrolls: by keyboard from its first field)
+  pick 770 126 2      # 证件住所 · 省份 → 天津
+  tab; key Right      # 市 → 天津市
+  tab; key Right      # 区县 → 和平区
+  tab; typ "$STREET"  # 街道和门牌号
+  tab                 # 没有门牌号 (left unticked)
+  tab; key space      # 通讯地址同证件住所: the form is rebuilt, back at its top
+  sleep 0.8
+  shot step4-address
+  click 770 354 0.3   # 街道和门牌号, again
+  tab; tab; tab       # 没有门牌号, 通讯地址同证件住所, 居住证
+  tab; tab; tab       # 主体负责人: 姓名, 证件类型, 证件号码 (filled in from step 1)
+  tab; typ 2036-05-01 # 证件有效期至
+  tab; typ "$MOBILE"  # 手机号码
+  tab                 # 联系方式2 (none)
+  tab; typ zhangsan@example.com
+  tab; typ 2028-06-30 # 网站 1: 域名到期日
+  tab; typ "$SITE_NAME"
+  tab; typ "$ICP_NUMBER"
+  tab; key Right      # 服务内容 → the first
+  tab; tab; tab; tab; tab; tab   # 网站语言 ×6 (中文简体 is ticked)
+  tab                 # 备注
+  tab                 # 与主体负责人为同一人 (not pressed: it rebuilds the form; typed instead)
+  tab; typ "$APPLICANT"          # 网站负责人 · 姓名
+  tab; key Right                 # 证件类型 → 居民身份证
+  tab; typ "$ID_NUMBER"
+  tab; typ 2036-05-01
+  tab; typ "$MOBILE"
+  tab                            # 联系方式2 (none)
+  tab; typ "$EMERGENCY"          # 应急联系电话
+  tab; typ zhangsan@example.com
+  tab
+  step_done 4 15
   shot step4
 }
 
-step5() { # 上传资料: the ID card and the verification form
-  click 780 739 1
-  choose_file 332 171 id-front.jpg       # 主体负责人证件 · 选择文件…
-  choose_file 332 448 form.jpg           # 核验单 · 选择文件… (below the first slot's preview)
-  step_done "step 5 (uploads checked)" 30
+step5() { # 上传资料: the verification form first (the ID slot above it grows with its preview)
+  click $NEXT 1
+  give_file 737 421 form.jpg     # 核验单 · 或输入文件路径
+  give_file 737 212 id-front.jpg # 主体负责人证件 · 或输入文件路径
+  step_done 5 30
   shot step5
 }
 
-step6_red() { # 网站负责人拍照核验: a red top; the step must say it is blocked
-  click 780 739 1
-  choose_file 332 211 photo-red.jpg      # 选择文件…
-  sleep 2
-  wait_footer blocked 30 ||
-    fail "step 6: the red-top photo is not shown as blocking (the step footer says nothing is left to do)"
+step6_red() { # 网站负责人拍照核验: a red top; the step must say it must be fixed
+  click $NEXT 1
+  assert_step 6 "step 6"
+  give_file 737 252 photo-red.jpg
+  local st
+  st="$(wait_footer "blocked" 30)" ||
+    fail "step 6: the red-top photo is not shown as blocking (the step footer says '$st')"
   shot step6-red-top-refused
+  click $NEXT 1       # 下一步 is refused while the step is blocked
+  shot step6-next-refused
+  assert_step 6 "下一步 on a blocked step"
+  [ "$(footer_state)" = blocked ] || fail "step 6: the footer no longer says the step is blocked"
 }
 
-step7() { # 短信核验: nothing to do in 天津 for this filing
-  click 780 739 1
-  shot step7
-}
-
-step8_refused() { # 提交与进度: with the red-top photo, nothing may reach the backend
-  click 780 739 1.5
+step8_refused() { # 提交与进度 (from the sidebar): with the red-top photo, nothing may reach the backend
+  click 100 345 1.5   # sidebar: 8 提交与进度
+  assert_step 8 "the review page"
+  shot step8-review
+  scroll_to_end
   shot step8-gate
   local b
   b="$(find_primary_button)"
   if [ -n "$b" ]; then
-    click ${b} 1
+    echo "walk: step 8 offers 提交 with the red-top photo; pressing it"
+    click $b 1
     sleep 4
+    shot step8-refused
   fi
-  shot step8-refused
   [ "$(filings)" -eq 0 ] || fail "the backend received a filing whose photo fails its check"
-  echo "walk: the gate held: the backend holds no filing"
+  echo "walk: the gate held: 提交 is not offered and the backend holds no filing"
 }
 
 step6_replace() { # back to step 6: the photo replaced by a good one
   click 100 265 1     # sidebar: 6 网站负责人拍照核验
-  choose_file 332 211 photo-ok.jpg
-  step_done "step 6 (good photo)" 30
+  assert_step 6 "back to the photo"
+  give_file 737 252 photo-ok.jpg
+  step_done 6 30
   shot step6-replaced
 }
 
+step7() { # 短信核验: nothing to do for this filing
+  click $NEXT 1
+  step_done 7
+  shot step7
+}
+
 step8_submit() {
-  click 100 345 1.5   # sidebar: 8 提交与进度
+  click $NEXT 1.5
+  assert_step 8 "the review page"
+  shot step8-review-ready
+  scroll_to_end
   shot step8-ready
   local b end
   b="$(find_primary_button)"
-  [ -n "$b" ] || fail "step 8: no submit button (a blue button in the step) to press"
-  click ${b} 1
+  [ -n "$b" ] || fail "step 8: no 提交 button (a blue button in the step) to press"
+  click $b 1
   end=$((SECONDS + 40))
   until [ "$(filings)" -ge 1 ]; do
-    [ "$SECONDS" -lt "$end" ] || fail "the backend received nothing within 40 s of pressing submit"
+    [ "$SECONDS" -lt "$end" ] || fail "the backend received nothing within 40 s of pressing 提交"
     sleep 0.5
   done
   sleep 3 # the answer reaches the window
+  scroll_to_end
   shot step8-accepted
 }
 
@@ -429,11 +507,12 @@ step3
 step4
 step5
 step6_red
-step7
 step8_refused
 step6_replace
+step7
 step8_submit
 trap - ERR
+set +E
 
 # ---------------------------------------------------------------- after the window
 kill "$APP_PID" 2>/dev/null || true
@@ -458,7 +537,7 @@ RED_SHA="$(sha256sum "$IMAGES/photo-red.jpg" | cut -d' ' -f1)"
 echo "walk: the backend holds exactly one filing ($FID) with the good photo"
 
 ST=0
-timeout 60 "${RUN_ENV[@]}" "$BIN" status "$FID" --data "$WORK/data" --backend "$URL" >"$WORK/status.txt" 2>&1 || ST=$?
+timeout 60 "${RUN_ENV[@]}" "$BIN" status "$FID" --data-dir "$WORK/data" --backend "$URL" >"$WORK/status.txt" 2>&1 || ST=$?
 cat "$WORK/status.txt"
 [ "$ST" -eq 0 ] || die "icpfiling status $FID exited $ST"
 timeout 60 "${RUN_ENV[@]}" "$BIN" drafts list --data-dir "$WORK/data" >"$WORK/drafts.txt" 2>&1 || die "drafts list failed: $(cat "$WORK/drafts.txt")"

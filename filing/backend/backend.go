@@ -29,8 +29,12 @@ type Options struct {
 	// Dir holds the stored filings; it is created if missing.
 	Dir string
 	// Token, when set, is the bearer token every /v1 request except
-	// /v1/health must carry.
+	// /v1/health must carry. Empty serves without authentication: New
+	// refuses that unless NoAuth says it is meant (a test, a loopback demo).
 	Token string
+	// NoAuth confirms that an empty Token is meant. Without it, New fails
+	// closed: a token file that turned out empty never opens the backend.
+	NoAuth bool
 	// Clock is the real time (the wall clock; nil means time.Now). Every
 	// rule about real dates uses it, never the review speed: the date
 	// filing.Validate checks an incoming filing on (the domain's 90 days,
@@ -105,6 +109,10 @@ type Stats struct {
 func New(opt Options) (*Server, error) {
 	if opt.Dir == "" {
 		return nil, errors.New("backend: Options.Dir is required")
+	}
+	opt.Token = strings.TrimSpace(opt.Token)
+	if opt.Token == "" && !opt.NoAuth {
+		return nil, errors.New("backend: no token: give Options.Token, or set Options.NoAuth to serve without authentication")
 	}
 	if opt.Clock == nil {
 		opt.Clock = time.Now
@@ -198,8 +206,8 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.stats.Requests.Add(1)
 		if s.opt.Token != "" {
-			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || !constantTimeEqual(strings.TrimSpace(got), s.opt.Token) {
+			got, ok := bearerToken(r.Header.Get("Authorization"))
+			if !ok || !constantTimeEqual(got, s.opt.Token) {
 				s.stats.Unauthed.Add(1)
 				w.Header().Set("WWW-Authenticate", `Bearer realm="icpfiling"`)
 				writeProblem(w, http.StatusUnauthorized, &api.Problem{Code: api.CodeUnauthorized,
@@ -311,6 +319,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeProblem(w http.ResponseWriter, status int, p *api.Problem) {
 	writeJSON(w, status, p)
+}
+
+// bearerToken reads "Bearer <token>" from an Authorization header. The
+// scheme is case-insensitive (RFC 7235 §2.1: "bearer" and "BEARER" are the
+// same scheme) and may be followed by more than one space.
+func bearerToken(h string) (string, bool) {
+	scheme, rest, ok := strings.Cut(strings.TrimSpace(h), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	tok := strings.TrimSpace(rest)
+	return tok, tok != ""
 }
 
 func constantTimeEqual(a, b string) bool {

@@ -101,6 +101,11 @@ func (sub *submission) receive(key string, mr *multipart.Reader) {
 			ZH: "申请内容无法读取：" + zh, EN: "the application cannot be read: " + en})
 		return
 	}
+	// A client may put a password in the application part itself; it is
+	// kept only as its salted HMAC (below), and the application stored,
+	// and the fingerprint, are of the part without it. An application
+	// without secrets, as this app's client sends it, is kept byte for byte.
+	appBytes, inApp := withoutSecrets(appBytes)
 	sum := sha256.Sum256(appBytes)
 	fingerprint := hex.EncodeToString(sum[:])
 
@@ -280,6 +285,11 @@ func (sub *submission) receive(key string, mr *multipart.Reader) {
 	if secrets.ConsolePassword != "" {
 		rec.Secrets["console_password"] = s.disk.hashSecret(secrets.ConsolePassword)
 	}
+	for name, v := range inApp {
+		if _, ok := rec.Secrets[name]; !ok {
+			rec.Secrets[name] = s.disk.hashSecret(v)
+		}
+	}
 	if files == nil {
 		rec.Files = []api.File{}
 	}
@@ -295,6 +305,60 @@ func (sub *submission) receive(key string, mr *multipart.Reader) {
 	}
 	sub.w.Header().Set("Location", api.PathFilings+"/"+id)
 	writeJSON(sub.w, http.StatusCreated, s.view(rec))
+}
+
+// withoutSecrets takes every secret out of an application part: the value
+// of any member whose name says it is a password (filing_password,
+// product.console_password, or another client's own), at any depth. It
+// returns the part with those values masked (canonical JSON) and the
+// plain values by member name (the first of each name), or the part as it
+// was when it carries none.
+func withoutSecrets(app []byte) ([]byte, map[string]string) {
+	var v any
+	if json.Unmarshal(app, &v) != nil {
+		return app, nil
+	}
+	found := map[string]string{}
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, m := range x {
+				if str, ok := m.(string); ok && isSecretName(k) {
+					if str != "" && str != secretMask {
+						if _, seen := found[k]; !seen {
+							found[k] = str
+						}
+						x[k] = secretMask
+					}
+					continue
+				}
+				walk(m)
+			}
+		case []any:
+			for _, m := range x {
+				walk(m)
+			}
+		}
+	}
+	walk(v)
+	if len(found) == 0 {
+		return app, nil
+	}
+	clean, err := json.Marshal(v)
+	if err != nil {
+		return app, nil
+	}
+	return clean, found
+}
+
+// secretMask is what filing.Secret writes for a value it does not show.
+const secretMask = "******"
+
+// isSecretName says whether a JSON member holds a secret by its name.
+func isSecretName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "password") || strings.Contains(n, "passwd") || n == "secret" || strings.HasSuffix(n, "_secret")
 }
 
 // jsonPart reads the next part, which must be called name.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/scans"
@@ -226,16 +227,11 @@ func normalise(s string) string {
 // all); open[i] says whether a filing is still open (nil: all are). The
 // messages name the other filings by position, never by phone or number.
 func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time, include []bool, open func(int) bool, labels []string) []BatchFinding {
-	positions := func(idx []int) string {
-		parts := make([]string, len(idx))
-		for i, v := range idx {
-			if v < len(labels) && labels[v] != "" {
-				parts[i] = labels[v]
-			} else {
-				parts[i] = fmt.Sprint(v + 1)
-			}
+	name := func(v int) string {
+		if v < len(labels) && labels[v] != "" {
+			return clipLabel(labels[v])
 		}
-		return strings.Join(parts, ", ")
+		return fmt.Sprint(v + 1)
 	}
 	day := filing.DateOf(asOf)
 	active := func(id string) bool {
@@ -245,10 +241,10 @@ func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time
 	in := func(i int) bool { return apps[i] != nil && (include == nil || include[i]) }
 	isOpen := func(i int) bool { return open == nil || open(i) }
 	var out []BatchFinding
-	add := func(i int, rule, field string, sev filing.Severity, zh, en string, others []int) {
+	add := func(i int, rule, field string, sev filing.Severity, zh, en string, others int) {
 		out = append(out, BatchFinding{i, filing.Finding{Rule: rule, Severity: sev, Field: field,
 			Step: filing.StepOf(field, apps[i].Kind), ZH: zh, EN: en,
-			Measured: fmt.Sprint(len(others) + 1), Limit: "1", Source: citation(pack, rule)}})
+			Measured: fmt.Sprint(others + 1), Limit: "1", Source: citation(pack, rule)}})
 	}
 	if active(RuleMobileShared) {
 		type use struct {
@@ -275,19 +271,38 @@ func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time
 			}
 		}
 		for _, uses := range byMobile {
+			// The other filings of a use are those of the other subjects,
+			// the same list for every use of one subject: it is made once
+			// per subject, at most MaxNamed long, so that a mobile shared
+			// by thousands of rows costs linear time and short messages.
+			perSubject := map[string]int{}
 			for _, u := range uses {
-				var others []int
-				for _, v := range uses {
-					if v.subject != u.subject {
-						others = append(others, v.app)
+				perSubject[u.subject]++
+			}
+			named := map[string]string{}
+			for _, u := range uses {
+				n := len(uses) - perSubject[u.subject]
+				if n == 0 {
+					continue
+				}
+				list, ok := named[u.subject]
+				if !ok {
+					var idx []int
+					for _, v := range uses {
+						if v.subject != u.subject {
+							idx = append(idx, v.app)
+							if len(idx) == MaxNamed {
+								break
+							}
+						}
 					}
+					list = nameList(idx, n, name)
+					named[u.subject] = list
 				}
-				if len(others) > 0 {
-					add(u.app, RuleMobileShared, u.field, filing.Block,
-						"该手机号码也用于本批次中其他主体的备案（"+positions(others)+"），会被驳回（手机号码备案频率大于1）：请换用本人的号码。",
-						"this mobile is also used by another subject's filing in this batch ("+positions(others)+"); it would be rejected: use the person's own number",
-						others)
-				}
+				add(u.app, RuleMobileShared, u.field, filing.Block,
+					"该手机号码也用于本批次中其他主体的备案（"+zhList(list, n)+"），会被驳回（手机号码备案频率大于1）：请换用本人的号码。",
+					"this mobile is also used by another subject's filing in this batch ("+enList(list, n)+"); it would be rejected: use the person's own number",
+					n)
 			}
 		}
 	}
@@ -315,18 +330,21 @@ func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time
 			}
 		}
 		for _, i := range idx {
-			others := without(idx, i)
 			if strings.HasPrefix(k, "c:") && isOpen(i) && len(openIdx) > 1 && active(RuleCertTwice) {
+				n := len(openIdx) - 1
+				list := nameList(firstWithout(openIdx, i), n, name)
 				add(i, RuleCertTwice, "subject.certificate_number", filing.Block,
-					"同一证件号码还在本批次另一个未结束的备案中（"+positions(without(openIdx, i))+"）：一个主体同时只能有一个进行中的订单，请合并网站或等前一个结束。",
-					"the same certificate number is in another open filing of this batch ("+positions(without(openIdx, i))+"): a subject may have one order in progress at a time; merge the websites or wait for the other to end",
-					without(openIdx, i))
+					"同一证件号码还在本批次另一个未结束的备案中（"+zhList(list, n)+"）：一个主体同时只能有一个进行中的订单，请合并网站或等前一个结束。",
+					"the same certificate number is in another open filing of this batch ("+enList(list, n)+"): a subject may have one order in progress at a time; merge the websites or wait for the other to end",
+					n)
 			}
 			if active(RuleSubjectOrder) {
+				n := len(idx) - 1
+				list := nameList(firstWithout(idx, i), n, name)
 				add(i, RuleSubjectOrder, "subject.name", filing.Warn,
-					"同一主体在本批次有多个订单（另见 "+positions(others)+"）：请依次提交，或合并为一个订单（不超过本省网站数上限）。",
-					"this subject has several orders in the batch (see also "+positions(others)+"): submit them one after another, or merge them into one order (within the province's site limit)",
-					others)
+					"同一主体在本批次有多个订单（另见 "+zhList(list, n)+"）：请依次提交，或合并为一个订单（不超过本省网站数上限）。",
+					"this subject has several orders in the batch (see also "+enList(list, n)+"): submit them one after another, or merge them into one order (within the province's site limit)",
+					n)
 			}
 		}
 	}
@@ -334,14 +352,60 @@ func BatchFindings(apps []*filing.Application, pack *filing.Pack, asOf time.Time
 	return out
 }
 
-func without(s []int, x int) []int {
-	var out []int
+// MaxNamed is how many other filings a batch-level message names; the
+// rest are counted ("及另外 N 行"). Naming every one made each message of
+// 3 000 rows sharing a certificate list 3 000 keys: a 138 MB report and
+// 1 GB of memory, quadratic in the rows (issue 15).
+const MaxNamed = 10
+
+// maxLabelRunes shortens a filing key in a message: keys are the agency's
+// client numbers, and a message must stay short whatever a cell held.
+const maxLabelRunes = 32
+
+func clipLabel(s string) string {
+	if utf8.RuneCountInString(s) <= maxLabelRunes {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxLabelRunes-1]) + "…"
+}
+
+// firstWithout is the first MaxNamed elements of s other than x.
+func firstWithout(s []int, x int) []int {
+	out := make([]int, 0, MaxNamed)
 	for _, v := range s {
 		if v != x {
 			out = append(out, v)
+			if len(out) == MaxNamed {
+				break
+			}
 		}
 	}
 	return out
+}
+
+// nameList names the filings idx (at most MaxNamed of the n others).
+func nameList(idx []int, n int, name func(int) string) string {
+	parts := make([]string, len(idx))
+	for i, v := range idx {
+		parts[i] = name(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// zhList and enList add how many of the n others the list leaves out.
+func zhList(list string, n int) string {
+	if more := n - min(n, MaxNamed); more > 0 {
+		return fmt.Sprintf("%s 及另外 %d 行", list, more)
+	}
+	return list
+}
+
+func enList(list string, n int) string {
+	if more := n - min(n, MaxNamed); more > 0 {
+		return fmt.Sprintf("%s and %d more", list, more)
+	}
+	return list
 }
 
 // checkImages is imaging.CheckAll with the reports cache in front of it:

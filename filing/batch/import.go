@@ -109,6 +109,7 @@ func ImportRows(st *store.Store, rows [][]string, opt ImportOptions) (*ImportRes
 	if res.Errors == nil {
 		res.Errors = []RowError{}
 	}
+	parsed, res.Errors = refuseControls(parsed, res.Errors)
 	if opt.ScanDir != "" {
 		n, unused, err := attachScans(st, opt.ScanDir, parsed, opt.Pack)
 		if err != nil {
@@ -147,6 +148,29 @@ func ImportRows(st *store.Store, rows [][]string, opt ImportOptions) (*ImportRes
 	}
 	res.Batch = b
 	return res, nil
+}
+
+// refuseControls leaves out, whole, every filing whose names or addresses
+// carry control characters (filing.ControlRule): such a name would act on
+// the terminal that prints it or read backwards. Each gets a row error
+// naming the field and the character.
+func refuseControls(parsed []Parsed, errs []RowError) ([]Parsed, []RowError) {
+	kept := parsed[:0]
+	for _, p := range parsed {
+		found := filing.ControlCharacters(p.App)
+		if len(found) == 0 {
+			kept = append(kept, p)
+			continue
+		}
+		row := 0
+		if len(p.Rows) > 0 {
+			row = p.Rows[0]
+		}
+		for _, f := range found {
+			errs = append(errs, RowError{Row: row, Key: p.Key, ZH: f.Field + "：" + f.ZH, EN: f.Field + ": " + f.EN})
+		}
+	}
+	return kept, errs
 }
 
 func saveBatch(st *store.Store, b *Batch) error {

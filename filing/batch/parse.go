@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -48,7 +49,8 @@ type Parsed struct {
 // starts with "#" is a comment (the template's example row is one). A
 // filing with any bad row is left out whole, and its other rows say so,
 // so that no order is imported with a website missing. An error is
-// returned only when the sheet has no header the template would write.
+// returned only when the sheet has no header the template would write,
+// or has more than DefaultLimits.MaxRows data rows.
 func Parse(rows [][]string, pack *filing.Pack) ([]Parsed, []RowError, error) {
 	cols, dataStart, err := headerMap(rows)
 	if err != nil {
@@ -64,6 +66,18 @@ func Parse(rows [][]string, pack *filing.Pack) ([]Parsed, []RowError, error) {
 	codes := make([][]Code, len(Columns))
 	for i := range Columns {
 		codes[i] = Columns[i].Codes(pack)
+	}
+	if len(rows)-dataStart > DefaultLimits.MaxRows {
+		// Rows that did not come from ReadRows: the same cap.
+		n := 0
+		for _, row := range rows[dataStart:] {
+			if slices.ContainsFunc(row, func(c string) bool { return strings.TrimSpace(c) != "" }) {
+				n++
+			}
+		}
+		if n > DefaultLimits.MaxRows {
+			return nil, nil, errTooManyRows(DefaultLimits)
+		}
 	}
 	for r := dataStart; r < len(rows); r++ {
 		rowNo := r + 1
@@ -150,10 +164,14 @@ func Parse(rows [][]string, pack *filing.Pack) ([]Parsed, []RowError, error) {
 		}
 	}
 	good := out[:0]
+	hasError := make(map[int]bool, len(errs))
+	for _, e := range errs {
+		hasError[e.Row] = true
+	}
 	for _, p := range out {
 		if b, ok := bad[p.Key]; ok {
 			for _, r := range p.Rows {
-				if r != b && !rowHasError(errs, r) {
+				if r != b && !hasError[r] {
 					errs = append(errs, RowError{Row: r, Key: p.Key,
 						ZH: fmt.Sprintf("同一备案键的第 %d 行有错误，整个备案未导入。", b),
 						EN: fmt.Sprintf("row %d of the same filing key has errors, so the whole filing was not imported", b)})
@@ -168,23 +186,9 @@ func Parse(rows [][]string, pack *filing.Pack) ([]Parsed, []RowError, error) {
 	return good, errs, nil
 }
 
-func rowHasError(errs []RowError, row int) bool {
-	for _, e := range errs {
-		if e.Row == row {
-			return true
-		}
-	}
-	return false
-}
-
 func sortRowErrors(errs []RowError) {
-	// insertion sort keeps the column order within a row (stable) and
-	// the lists are short.
-	for i := 1; i < len(errs); i++ {
-		for j := i; j > 0 && errs[j].Row < errs[j-1].Row; j-- {
-			errs[j], errs[j-1] = errs[j-1], errs[j]
-		}
-	}
+	// stable: the column order within a row is kept
+	slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
 }
 
 // finish fills what the sheet leaves implicit: the mailing address is the

@@ -13,15 +13,24 @@ import (
 type ReportRow struct {
 	Key, DraftID string
 	Subject      string
-	Finding      filing.Finding
+	// Finding points into the results the rows were made from: a report
+	// of 10 000 filings has 130 000 findings, and a copy of each would
+	// hold 30 MB more for the length of the write.
+	Finding *filing.Finding
 }
 
 // ReportRows lists every finding of the checked filings, in batch order.
 func ReportRows(b *Batch, subjects []string, results []Result) []ReportRow {
-	var out []ReportRow
+	n := 0
+	for _, r := range results {
+		n += len(r.Findings)
+	}
+	// Sized once: growing the slice of a
+	// 10 000-filing report by doubling allocated three times its size.
+	out := make([]ReportRow, 0, n)
 	for i, r := range results {
-		for _, f := range r.Findings {
-			row := ReportRow{Finding: f}
+		for k := range r.Findings {
+			row := ReportRow{Finding: &r.Findings[k]}
 			if i < len(b.Filings) {
 				row.Key, row.DraftID = b.Filings[i].Key, b.Filings[i].DraftID
 			}
@@ -42,8 +51,8 @@ func reportHeader(lang string) []string {
 }
 
 func (r ReportRow) cells(lang string) []string {
-	f := r.Finding
-	return []string{r.Key, r.DraftID, r.Subject, f.Field, f.Severity.Label(lang), f.Rule, f.Message(lang), f.Measured, f.Limit, f.Source}
+	f := *r.Finding
+	return []string{r.Key, r.DraftID, r.Subject, f.Field, f.Severity.Label(lang), f.Rule, f.Message(lang), f.MeasuredIn(lang), f.LimitIn(lang), f.Source}
 }
 
 // Neutralise makes a cell inert in a spreadsheet: a value that starts with

@@ -164,7 +164,8 @@ func SubmitAll(st *store.Store, ob Outbox, b *Batch, onlyFailed bool) ([]RowStat
 // Submit hands every filing of the batch to the outbox, except those
 // with a submission already pending or accepted (the outbox keeps one
 // pending submission per draft, and an accepted one must not be sent
-// twice). A filing the readiness gate refuses is reported blocked with
+// twice; a filing with the same content as one the backend received, from
+// a sheet imported again, is reported with that submission, not sent). A filing the readiness gate refuses is reported blocked with
 // its reasons and not queued. With OnlyFailed it acts only on failed rows
 // (RowStatus.Failed): held submissions are retried under their key,
 // blocked, refused and cancelled ones are submitted again from the
@@ -231,7 +232,13 @@ func submitOne(st *store.Store, ob Outbox, m Member, opt SubmitOptions) RowStatu
 	}
 	s, err := ob.Submit(app)
 	var be *submit.BlockedError
+	var as *submit.AlreadySubmittedError
 	switch {
+	case errors.As(err, &as):
+		// The same filing (imported again, under another draft) already
+		// reached the backend: it is not sent twice; the row shows that one.
+		r.State, r.SubmissionID = string(as.Submission.State), as.Submission.ID
+		r.ZH, r.EN = as.Message("zh"), as.Message("en")
 	case errors.As(err, &be):
 		rd := be.Readiness
 		r.State, r.Findings = StateBlocked, be.Findings

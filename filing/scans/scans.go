@@ -118,7 +118,8 @@ func Findings(rep *imaging.Report, field, name string) []filing.Finding {
 			zh, en = name+"："+zh, name+": "+en
 		}
 		out = append(out, filing.Finding{Rule: c.ID, Severity: sev, Field: field, Step: filing.StepOf(field, ""),
-			ZH: zh, EN: en, Measured: c.Measured, Limit: c.Threshold, Source: "IMG"})
+			ZH: zh, EN: en, Measured: c.Measured, Limit: c.Threshold,
+			MeasuredZH: c.MeasuredZH, LimitZH: c.ThresholdZH, Source: "IMG"})
 	}
 	return out
 }

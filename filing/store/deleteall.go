@@ -42,6 +42,13 @@ func DeleteAllData(dir string) error {
 			errs = append(errs, err)
 		}
 	}
+	// The data key goes too: it opens nothing any more, and a key left
+	// in the credential store would outlive the data it was for.
+	if abs, err := filepath.Abs(dir); err == nil {
+		if err := deleteDataKey(Options{}, abs); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	lock.release()
 	if len(errs) > 0 {
 		return ioError(errors.Join(errs...), "有些数据没能删除。", "some data could not be deleted")
@@ -59,6 +66,7 @@ const instanceFileName = "instance.addr"
 func ours(name string) bool {
 	switch name {
 	case dbDirName, dbDirName + ".restoring", attachmentDirName, snapshotDirName, logDirName,
+		encryptingDir, plainDir, encryptingSnapDir, plainSnapDir,
 		metaFileName, keysFileName, lockFileName, openingMarker,
 		instanceFileName:
 		return true

@@ -32,6 +32,9 @@ var (
 	ErrLocked = errors.New("store: locked")
 	// ErrInvalid: a caller passed a name, key or value the store refuses.
 	ErrInvalid = errors.New("store: invalid argument")
+	// ErrKeyMissing: the store is encrypted with a data key that is in
+	// neither the credential store nor the key file.
+	ErrKeyMissing = errors.New("store: data key missing")
 	// ErrClosed: the store was used after Close.
 	ErrClosed = errors.New("store: closed")
 	// ErrIO: the disk or the database engine failed for another reason.
@@ -52,6 +55,15 @@ func (e *Error) Error() string {
 		return e.EN + ": " + e.Err.Error()
 	}
 	return e.EN
+}
+
+// Detail is the cause in one line for a "details" line and the log:
+// Badger's value dumps cut off, personal data redacted. "" without a cause.
+func (e *Error) Detail() string {
+	if e.Err == nil {
+		return ""
+	}
+	return redactCause(e.Err.Error())
 }
 
 // Message is the text in "zh" or "en"; Chinese is the default.

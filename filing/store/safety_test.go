@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/icpfiling/icpfiling/internal/testconfig"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // The tests below run this test binary again as a child process: the
@@ -21,10 +23,19 @@ import (
 const helperEnv = "STORE_HELPER"
 
 func TestMain(m *testing.M) {
+	// No test touches the user's real config directory or credential
+	// store: key files go to a temporary config directory, and the
+	// credential store fails as on a headless machine (CI), so the key
+	// file is what most tests exercise; tests of the credential store
+	// switch to go-keyring's in-memory backend.
+	cleanup := testconfig.Isolate()
 	if role := os.Getenv(helperEnv); role != "" {
+		// A child inherits the parent's temporary config directory.
 		os.Exit(runHelper(role, os.Getenv("STORE_DIR")))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
 
 func runHelper(role, dir string) int {
@@ -42,6 +53,21 @@ func runHelper(role, dir string) int {
 		fmt.Printf("already_open=%v\nzh=%s\nen=%s\n", errors.Is(err, ErrAlreadyOpen), se.Message("zh"), se.Message("en"))
 		fmt.Printf("delete_all_refused=%v\n", errors.Is(DeleteAllData(dir), ErrAlreadyOpen))
 		return 0
+	case "migrate":
+		// Open a plain store, reporting the encryption's progress.
+		s, err := Open(Options{Dir: dir, SnapshotInterval: -1, Progress: func(done, total int) {
+			fmt.Printf("progress %d %d\n", done, total)
+			os.Stdout.Sync()
+		}})
+		if err != nil {
+			fmt.Println("open:", err)
+			return 3
+		}
+		s.Close()
+		fmt.Println("done")
+		return 0
+	case "kill-loop":
+		return killLoopChild(dir, os.Getenv("STORE_ITER"))
 	case "writer":
 		return saveStream(dir)
 	case "save-on-full-disk":
@@ -284,7 +310,7 @@ func TestFullDiskAtTheFileLayer(t *testing.T) {
 	if len(snaps) != 1 || snaps[0].Name != first.Name {
 		t.Errorf("snapshots after a failed one: %+v", snaps)
 	}
-	if _, err := readSnapshot(filepath.Join(s.Dir(), snapshotDirName, first.Name), nil); err != nil {
+	if _, err := readSnapshot(filepath.Join(s.Dir(), snapshotDirName, first.Name), func() ([]byte, error) { return s.snapKey, nil }); err != nil {
 		t.Errorf("earlier snapshot damaged: %v", err)
 	}
 }
@@ -414,4 +440,126 @@ func TestFullDiskOnTmpfs(t *testing.T) {
 	if _, err := s.SaveDraft(got); err != nil {
 		t.Errorf("save after freeing space: %v", err)
 	}
+}
+
+// killLoopChild does what a start of the window does (the recovery check,
+// then Open) and then saves until it is killed, printing "opened", and
+// "ack KEY" after each save returns; any refusal is printed.
+func killLoopChild(dir, iter string) int {
+	if err := RecoveryNeeded(dir, false); err != nil {
+		fmt.Printf("damaged before open: %v\n", err)
+		return 5
+	}
+	s, err := Open(Options{Dir: dir, SnapshotInterval: -1})
+	if err != nil {
+		fmt.Printf("open failed (damaged=%v): %v\n", errors.Is(err, ErrDamaged), err)
+		return 3
+	}
+	fmt.Println("opened")
+	os.Stdout.Sync()
+	for n := 1; ; n++ {
+		app := sampleApp(n)
+		app.ID = "autosaved"
+		if _, err := s.SaveDraft(app); err != nil {
+			fmt.Println("save:", err)
+			return 4
+		}
+		key := iter + "-" + strconv.Itoa(n)
+		if err := s.PutRecord("kill", key, []byte(key)); err != nil {
+			fmt.Println("record:", err)
+			return 4
+		}
+		fmt.Println("ack " + key)
+		os.Stdout.Sync()
+	}
+}
+
+// TestKillLoopNeverCriesWolf kills a process that opens the store and
+// saves, again and again (STORE_KILLS times, 200 by default, 20 with
+// -short), at every point: before Open, during it, and between saves. No
+// start may call the store damaged, and no acknowledged save may be lost.
+// More kills: STORE_KILLS=2000 go test ./filing/store -run KillLoop -timeout 30m
+func TestKillLoopNeverCriesWolf(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGKILL")
+	}
+	kills := 200
+	if testing.Short() {
+		kills = 20
+	}
+	if v, err := strconv.Atoi(os.Getenv("STORE_KILLS")); err == nil && v > 0 {
+		kills = v
+	}
+	dir := t.TempDir()
+	var acked []string
+	duringOpen := 0
+	for i := 0; i < kills; i++ {
+		cmd := helper(t, "kill-loop", dir)
+		cmd.Env = append(cmd.Env, "STORE_ITER="+strconv.Itoa(i))
+		stdout, _ := cmd.StdoutPipe()
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string)
+		go func() {
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+		// Every fourth run is killed after a short wait that may land in
+		// the exec, the recovery check or Open; the others after "opened"
+		// and 0-4 saves.
+		killed := false
+		var timer <-chan time.Time
+		if i%4 == 0 {
+			timer = time.After(time.Duration(i%25) * time.Millisecond)
+		}
+		opened, acks := false, 0
+	read:
+		for {
+			select {
+			case <-timer:
+				cmd.Process.Kill()
+				killed, timer = true, nil
+				if !opened {
+					duringOpen++
+				}
+			case line, ok := <-lines:
+				if !ok {
+					break read
+				}
+				switch {
+				case line == "opened":
+					opened = true
+				case strings.HasPrefix(line, "ack "):
+					if !killed {
+						acked = append(acked, strings.TrimPrefix(line, "ack "))
+					}
+					acks++
+				default:
+					t.Fatalf("run %d: %s\nstderr: %s", i, line, stderr.String())
+				}
+				if !killed && timer == nil && opened && acks >= i%5 {
+					cmd.Process.Kill() // SIGKILL: no deferred code, no Close
+					killed = true
+				}
+			}
+		}
+		cmd.Wait()
+		if !killed {
+			t.Fatalf("run %d ended by itself; stderr: %s", i, stderr.String())
+		}
+	}
+	s := openTemp(t, Options{Dir: dir})
+	for _, key := range acked {
+		if v, err := s.GetRecord("kill", key); err != nil || string(v) != key {
+			t.Fatalf("acknowledged save %s lost: %v", key, err)
+		}
+	}
+	t.Logf("%d kills (%d before the store was open), %d acknowledged saves kept, unfinished opens now %d",
+		kills, duringOpen, len(acked), UnfinishedOpens(dir))
 }

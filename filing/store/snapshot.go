@@ -77,6 +77,23 @@ func (s *Store) writeSnapshot() (SnapshotInfo, error) {
 	} else {
 		body = stream.Bytes()
 	}
+	file := frameSnapshot(encrypted, body)
+
+	dir := filepath.Join(s.dir, snapshotDirName)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return SnapshotInfo{}, ioError(err, "无法创建快照目录。", "cannot create the snapshot directory")
+	}
+	now := s.opts.Now().UTC()
+	name := snapPrefix + now.Format(snapTimeFormat) + snapExt
+	if err := writeFileAtomic(s.fs, filepath.Join(dir, name), file); err != nil {
+		return SnapshotInfo{}, ioError(err, "写入快照失败。", "writing the snapshot failed")
+	}
+	return SnapshotInfo{Name: name, Taken: now, Size: int64(len(file)), Encrypted: encrypted}, nil
+}
+
+// frameSnapshot is the file around body: magic, the encrypted flag, body,
+// and the SHA-256 of all that.
+func frameSnapshot(encrypted bool, body []byte) []byte {
 	var out bytes.Buffer
 	out.Write(snapMagic)
 	if encrypted {
@@ -87,17 +104,7 @@ func (s *Store) writeSnapshot() (SnapshotInfo, error) {
 	out.Write(body)
 	sum := sha256.Sum256(out.Bytes())
 	out.Write(sum[:])
-
-	dir := filepath.Join(s.dir, snapshotDirName)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return SnapshotInfo{}, ioError(err, "无法创建快照目录。", "cannot create the snapshot directory")
-	}
-	now := s.opts.Now().UTC()
-	name := snapPrefix + now.Format(snapTimeFormat) + snapExt
-	if err := writeFileAtomic(s.fs, filepath.Join(dir, name), out.Bytes()); err != nil {
-		return SnapshotInfo{}, ioError(err, "写入快照失败。", "writing the snapshot failed")
-	}
-	return SnapshotInfo{Name: name, Taken: now, Size: int64(out.Len()), Encrypted: encrypted}, nil
+	return out.Bytes()
 }
 
 func (s *Store) pruneSnapshots() {
@@ -206,9 +213,20 @@ func RestoreSnapshot(opts Options, name string) error {
 	}
 	defer lock.release()
 
+	if err := finishEncryption(dir); err != nil {
+		return err
+	}
 	meta, _, err := readMeta(dir)
 	if err != nil {
 		return err
+	}
+	var dk *keyring // the data key's, for a store encrypted with one
+	if meta.DataKey != "" {
+		key, _, err := loadDataKey(opts, dir, meta.DataKey)
+		if err != nil {
+			return err
+		}
+		dk = dataKeyring(key)
 	}
 	var kr *keyring
 	keyFor := func() (*keyring, error) {
@@ -226,6 +244,9 @@ func RestoreSnapshot(opts Options, name string) error {
 		return kr, err
 	}
 	stream, err := readSnapshot(filepath.Join(dir, snapshotDirName, name), func() ([]byte, error) {
+		if dk != nil {
+			return dk.subkey("snapshot v1"), nil
+		}
 		k, err := keyFor()
 		if err != nil {
 			return nil, err
@@ -236,7 +257,10 @@ func RestoreSnapshot(opts Options, name string) error {
 		return err
 	}
 	var encKey []byte
-	if meta.Encrypted {
+	switch {
+	case dk != nil:
+		encKey = dk.storeKey()
+	case meta.Encrypted:
 		k, err := keyFor()
 		if err != nil {
 			return err

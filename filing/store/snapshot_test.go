@@ -34,7 +34,7 @@ func TestRestoreDamagedStoreFromSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	snaps, err := ListSnapshots(dir)
-	if err != nil || len(snaps) != 1 || snaps[0].Encrypted {
+	if err != nil || len(snaps) != 1 || !snaps[0].Encrypted {
 		t.Fatalf("snapshots after close: %+v, %v", snaps, err)
 	}
 
@@ -48,15 +48,22 @@ func TestRestoreDamagedStoreFromSnapshot(t *testing.T) {
 	if !strings.Contains(se.Message("zh"), "快照") || !strings.Contains(se.Message("en"), "snapshot") {
 		t.Errorf("message does not offer snapshots: %q / %q", se.Message("zh"), se.Message("en"))
 	}
-	if !NeedsRecovery(dir) {
-		t.Error("NeedsRecovery is false after a failed open")
+	// The reason is carried for the details line and written to the log.
+	if se.Detail() == "" {
+		t.Error("ErrDamaged without a reason")
+	}
+	if log, _ := os.ReadFile(filepath.Join(LogDir(dir), logFileName)); !strings.Contains(string(log), "store will not open: ") {
+		t.Errorf("reason not in the log:\n%s", log)
+	}
+	if UnfinishedOpens(dir) != 1 || NeedsRecovery(dir) {
+		t.Errorf("after one failed open: UnfinishedOpens %d, NeedsRecovery %v", UnfinishedOpens(dir), NeedsRecovery(dir))
 	}
 
 	if err := RestoreSnapshot(Options{Dir: dir}, snaps[0].Name); err != nil {
 		t.Fatal(err)
 	}
-	if NeedsRecovery(dir) {
-		t.Error("NeedsRecovery still true after restore")
+	if UnfinishedOpens(dir) != 0 {
+		t.Error("unfinished opens still counted after restore")
 	}
 	s = openTemp(t, Options{Dir: dir})
 	list, _ := s.ListDrafts()

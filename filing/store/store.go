@@ -4,13 +4,18 @@
 //
 // Layout of a data directory:
 //
-//	store/        the Badger database (drafts, records, the wrapped secret key check)
+//	store/        the Badger database (drafts, records, the wrapped secret key check),
+//	              encrypted at rest with the data key (see datakey.go)
 //	attachments/  scans and photos, one file per SHA-256, written atomically
 //	snapshots/    rolling copies of the database, restorable when it will not open
 //	logs/         warnings from the database engine, never values
-//	meta.json     option values that must not change between runs
+//	meta.json     option values that must not change between runs, and where the data key is
 //	keys.json     the master key, wrapped by the passphrase (only when one is set)
 //	app.lock      held while the store is open, so a second process is refused
+//
+// The data key itself is never in the data directory: it is in the OS
+// credential store or in a key file under the user's config directory.
+// Every file the store writes is 0600 and every directory 0700.
 //
 // Secrets (filing password, console password, backend token) are encrypted
 // with a key only the passphrase unlocks, or not stored at all.
@@ -64,10 +69,18 @@ type Options struct {
 	// database itself. Without it a store that has a passphrase opens
 	// locked: drafts load without their secrets.
 	Passphrase filing.Secret
-	// EncryptStore encrypts the whole database with Badger's AES
-	// encryption. It takes effect only when the store is created, needs a
-	// Passphrase, and is remembered in meta.json.
+	// EncryptStore makes the passphrase hold the key of the database
+	// instead of the credential store or key file: the store then cannot
+	// be opened without it. It takes effect only when the store is
+	// created, needs a Passphrase, and is remembered in meta.json. Without
+	// it the database is encrypted all the same, with the data key.
 	EncryptStore bool
+	// Progress, when set, is told how far encrypting a store written by an
+	// older (unencrypted) build has come; Open does that once.
+	Progress Progress
+	// KeyDir is where a data key is kept when the OS has no credential
+	// store; "" means os.UserConfigDir()/icpfiling/keys.
+	KeyDir string
 	// UndoWindow is how long a deleted draft can be brought back; 0 means 7 days.
 	UndoWindow time.Duration
 	// SnapshotInterval is how often a changed store is snapshotted while
@@ -163,6 +176,9 @@ type Store struct {
 
 	keysMu sync.RWMutex
 	keys   *keyring // nil while locked or when no passphrase is set
+	// keyPlace is where the data key is kept; "" for a store whose key
+	// the passphrase holds (EncryptStore).
+	keyPlace KeyPlace
 	// snapKey encrypts snapshots of an encrypted store; it is kept apart
 	// from keys so that Lock does not stop snapshots, just as Badger keeps
 	// its own key while open.
@@ -183,10 +199,13 @@ type Store struct {
 	snapshot sync.Mutex // one snapshot at a time
 }
 
+// storeMeta is meta.json. Format 2 stores are encrypted with a data key
+// kept where DataKey says; format 1 builds refuse them as newer.
 type storeMeta struct {
-	Format       int   `json:"format"`
-	MemTableSize int64 `json:"memtable_size"`
-	Encrypted    bool  `json:"encrypted"`
+	Format       int      `json:"format"`
+	MemTableSize int64    `json:"memtable_size"`
+	Encrypted    bool     `json:"encrypted"`
+	DataKey      KeyPlace `json:"data_key,omitempty"`
 }
 
 // errLockHeld is what the platform lock returns when someone holds it.
@@ -207,6 +226,7 @@ func Open(opts Options) (*Store, error) {
 		return nil, newError(ErrInvalid, err, "找不到用户数据目录。", "cannot determine the user data directory")
 	}
 	dir := opts.Dir
+	makeFilesPrivate()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, ioError(err, "无法创建数据目录。", "cannot create the data directory")
 	}
@@ -233,6 +253,20 @@ func Open(opts Options) (*Store, error) {
 
 func (s *Store) open() error {
 	opts := s.opts
+	var err error
+	s.log, err = openEngineLog(LogDir(s.dir))
+	if err != nil {
+		return ioError(err, "无法写入日志目录。", "cannot write the log directory")
+	}
+	// Older builds left Badger's files 0644; the umask covers new ones.
+	if err := tightenPermissions(s.dir); err != nil {
+		s.log.Warningf("making the data directory private: %s", redactCause(err.Error()))
+	}
+	// An encryption cut short is finished or rolled back before anything
+	// reads store/.
+	if err := finishEncryption(s.dir); err != nil {
+		return err
+	}
 	meta, existed, err := readMeta(s.dir)
 	if err != nil {
 		return err
@@ -251,12 +285,14 @@ func (s *Store) open() error {
 	if meta.MemTableSize < memTableSize {
 		meta.MemTableSize = memTableSize
 	}
+	// The passphrase holds the database key only for EncryptStore stores.
+	passKeyed := meta.Encrypted && meta.DataKey == ""
 
-	kr, err := s.unlockKeys(opts.Passphrase, meta.Encrypted)
+	kr, err := s.unlockKeys(opts.Passphrase, passKeyed)
 	if err != nil {
 		return err
 	}
-	if !existed && meta.Encrypted && kr == nil {
+	if !existed && passKeyed && kr == nil {
 		// First open of an encrypted store: the master key is born here.
 		kr, err = createKeys(s.dir, opts.Passphrase)
 		if err != nil {
@@ -265,21 +301,51 @@ func (s *Store) open() error {
 	}
 	s.keys = kr
 
-	s.log, err = openEngineLog(LogDir(s.dir))
-	if err != nil {
-		return ioError(err, "无法写入日志目录。", "cannot write the log directory")
-	}
-	var encKey []byte
-	if meta.Encrypted {
-		encKey = kr.storeKey()
-		s.snapKey = kr.subkey("snapshot v1")
-	}
 	// Badger writes its first log through a memory mapping during Open;
 	// without room that is a SIGBUS, not an error.
 	if free, err := diskFree(s.dir); err == nil && free < minFreeSpace {
 		return newError(ErrDiskFull, fmt.Errorf("%d bytes free, %d needed", free, minFreeSpace),
 			"磁盘空间不足，无法打开数据存储；已保存的内容没有受影响。请清理磁盘后重试。",
 			"there is not enough disk space to open the store; what was saved is unaffected. Free some space and try again")
+	}
+	marker := filepath.Join(s.dir, openingMarker)
+	if err := markOpening(s.dir, time.Now()); err != nil {
+		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
+	}
+
+	var encKey []byte
+	var dataKey []byte
+	switch {
+	case meta.DataKey != "":
+		dataKey, s.keyPlace, err = loadDataKey(opts, s.dir, meta.DataKey)
+	case passKeyed:
+		encKey = kr.storeKey()
+		s.snapKey = kr.subkey("snapshot v1")
+	case !dbExists(s.dir):
+		// A new store: its key is kept before meta.json names it, and
+		// meta.json is written before the database exists, so a crash in
+		// between never leaves a database whose key is unknown.
+		dataKey, s.keyPlace, err = createDataKey(opts, s.dir)
+		if err == nil {
+			meta.Format, meta.Encrypted, meta.DataKey = 2, true, s.keyPlace
+			err = writeMeta(s.dir, meta)
+			existed = true
+		}
+	default:
+		// Written in plain text by an older build.
+		dataKey, s.keyPlace, err = s.encryptExisting(&meta)
+		existed = true
+	}
+	if err != nil {
+		if !errors.Is(err, ErrDamaged) {
+			os.Remove(marker) // a missing key or a full disk is no crash
+		}
+		return err
+	}
+	if dataKey != nil {
+		dk := dataKeyring(dataKey)
+		encKey = dk.storeKey()
+		s.snapKey = dk.subkey("snapshot v1")
 	}
 	// meta.json goes first: were the process to die during the first
 	// open, the next one must still know the database is encrypted.
@@ -288,13 +354,14 @@ func (s *Store) open() error {
 			return err
 		}
 	}
-	marker := filepath.Join(s.dir, openingMarker)
-	if err := os.WriteFile(marker, []byte(time.Now().UTC().Format(time.RFC3339)), 0o600); err != nil {
-		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
-	}
-	db, err := badger.Open(badgerOptions(filepath.Join(s.dir, dbDirName), meta.MemTableSize, encKey, s.log))
+	db, err := s.openBadger(filepath.Join(s.dir, dbDirName), meta.MemTableSize, encKey)
 	if err != nil {
 		switch {
+		case errors.Is(err, badger.ErrEncryptionKeyMismatch) && meta.DataKey != "":
+			os.Remove(marker)
+			return newError(ErrKeyMissing, nil,
+				"找到的数据密钥打不开这份数据（密钥可能被替换了）。",
+				"the data key found does not open this store (it may have been replaced)")
 		case errors.Is(err, badger.ErrEncryptionKeyMismatch):
 			os.Remove(marker)
 			return newError(ErrWrongPassphrase, nil, "口令不正确，无法打开加密的数据。", "the passphrase does not open this encrypted store")
@@ -304,10 +371,10 @@ func (s *Store) open() error {
 		case isDiskFull(err):
 			return diskFull(err)
 		}
-		// The marker stays: the next start knows this open failed.
-		return newError(ErrDamaged, err,
-			"数据存储无法打开，可能已损坏。可以从最近的快照恢复草稿。",
-			"the store will not open and may be damaged; drafts can be restored from a recent snapshot")
+		// The marker stays: the next start knows this open failed. The
+		// reason is logged and carried as the cause, for the details.
+		s.log.Errorf("store will not open: %s", redactCause(err.Error()))
+		return damaged(err)
 	}
 	s.db = db
 	if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -375,7 +442,7 @@ func readMeta(dir string) (storeMeta, bool, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return m, false, newError(ErrDamaged, err, "meta.json 已损坏。", "meta.json is damaged")
 	}
-	if m.Format > 1 {
+	if m.Format > 2 {
 		return m, false, newError(ErrInvalid, nil,
 			"这份数据由更新版本的程序写入，请升级程序。",
 			"this data was written by a newer version of the app; update the app")
@@ -389,14 +456,6 @@ func writeMeta(dir string, m storeMeta) error {
 		return ioError(err, "无法写入 meta.json。", "cannot write meta.json")
 	}
 	return nil
-}
-
-// NeedsRecovery says whether the last attempt to open the store in dir
-// crashed or failed before finishing; the GUI then offers ListSnapshots
-// instead of opening again straight away.
-func NeedsRecovery(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, openingMarker))
-	return err == nil
 }
 
 // Dir is the data directory.

@@ -3,6 +3,8 @@ package submit
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,7 +119,11 @@ type Submission struct {
 
 	// Application is the filing as sent, secrets masked.
 	Application json.RawMessage `json:"application,omitempty"`
-	Size        int64           `json:"size"`
+	// Fingerprint identifies the filing's content whatever draft, file or
+	// bundle it came from (Fingerprint); empty in records made before it
+	// was kept, which compute it from Application.
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Size        int64  `json:"size"`
 	// NewRevision is the draft made from a rejected filing, once made.
 	NewRevision string `json:"new_revision,omitempty"`
 }
@@ -146,6 +152,12 @@ type Options struct {
 	Scans ScanJudge
 	// Concurrency is how many uploads run at once; 0 means 2.
 	Concurrency int
+	// ProbeWait bounds how long the first upload after a start or a
+	// failure goes alone (one request, not one per slot, against a wrong
+	// token or a dead backend): a probe with no answer after this long
+	// no longer holds the others back, so one filing whose answer hangs
+	// does not stop the batch. 0 means 10 s.
+	ProbeWait time.Duration
 	// BackoffBase and BackoffMax bound the wait between sending rounds
 	// while the backend is unreachable or busy (0 means 5 s and 10 min);
 	// the wait doubles per failure, with jitter.
@@ -199,6 +211,8 @@ type Outbox struct {
 	// a dead backend costs one request, not one per slot.
 	verified bool
 	sending  int
+	// probeSince is when the upload that goes alone while !verified started.
+	probeSince time.Time
 
 	kick chan struct{}
 	// index mirrors what the worker needs of every record, so a dispatch
@@ -211,6 +225,10 @@ type Outbox struct {
 	// revMu makes NewRevision create one draft per submission even when
 	// the worker and the GUI call it together.
 	revMu sync.Mutex
+	// submitMu makes the look for an earlier submission of the same filing
+	// and the making of a new one one step, so two Submits of one draft at
+	// once make one record.
+	submitMu sync.Mutex
 }
 
 // NewOutbox opens the outbox kept in st.
@@ -223,6 +241,9 @@ func NewOutbox(st Store, opt Options) *Outbox {
 	}
 	if opt.Concurrency <= 0 {
 		opt.Concurrency = 2
+	}
+	if opt.ProbeWait <= 0 {
+		opt.ProbeWait = 10 * time.Second
 	}
 	if opt.BackoffBase <= 0 {
 		opt.BackoffBase = 5 * time.Second
@@ -339,12 +360,116 @@ func (o *Outbox) Assess(app *filing.Application) filing.Readiness {
 	return filing.Assess(app, o.opt.Pack, now, nil, nil, results)
 }
 
+// AlreadySubmittedError: the filing (the same draft, or a draft, file or
+// bundle with the same content) already reached the backend, which keeps
+// it under Submission.RemoteID; it is not sent again. Resend makes a new
+// submission on purpose.
+type AlreadySubmittedError struct {
+	Submission Submission
+}
+
+func (e *AlreadySubmittedError) Error() string {
+	return "already submitted as " + e.Submission.ID + " (backend id " + e.Submission.RemoteID + ")"
+}
+
+// Message is the text in "zh" or "en", with the receipt.
+func (e *AlreadySubmittedError) Message(lang string) string {
+	s := e.Submission
+	at := s.ReceivedAt.Local().Format("2006-01-02 15:04:05")
+	if lang == "en" {
+		return fmt.Sprintf("already submitted (%s): the backend received it on %s as %s; it was not sent again.", s.State.Label("en"), at, s.RemoteID)
+	}
+	return fmt.Sprintf("已提交过（%s）：备案后台于 %s 收到，后台编号 %s；未再次发送。", s.State.Label("zh"), at, s.RemoteID)
+}
+
+// delivered says whether a submission reached the backend (and so must
+// not be sent again unless on purpose).
+func delivered(st State) bool { return st == Accepted || st == Approved || st == Rejected }
+
+// Delivered is the newest submission of the same filing (app's draft, or
+// the same content under any draft or none) that reached the backend,
+// unless one of it is still pending: then that one is what goes out.
+func (o *Outbox) Delivered(app *filing.Application) (Submission, bool) {
+	snap, err := Snapshot(app)
+	if err != nil {
+		return Submission{}, false
+	}
+	if _, ok := o.pendingFor(app.ID, snap); ok {
+		return Submission{}, false
+	}
+	return o.deliveredFor(app.ID, Fingerprint(snap))
+}
+
+func (o *Outbox) deliveredFor(draftID, fp string) (Submission, bool) {
+	subs, err := o.List() // newest first
+	if err != nil {
+		return Submission{}, false
+	}
+	for _, s := range subs {
+		if delivered(s.State) && (draftID != "" && s.DraftID == draftID || fp != "" && s.fingerprint() == fp) {
+			return s, true
+		}
+	}
+	return Submission{}, false
+}
+
+func (s *Submission) fingerprint() string {
+	if s.Fingerprint == "" {
+		s.Fingerprint = Fingerprint(s.Application)
+	}
+	return s.Fingerprint
+}
+
+// Fingerprint identifies a filing by its content: the SHA-256 of its
+// snapshot without what differs between copies of one filing (the draft
+// id, the review's timeline, which warnings were acknowledged when, the
+// masked secrets). A draft, the file it was exported to and the bundle
+// it travelled in have the same fingerprint. Empty for what is not an
+// application.
+func Fingerprint(snap []byte) string {
+	var m map[string]any
+	if json.Unmarshal(snap, &m) != nil || m == nil {
+		return ""
+	}
+	for _, k := range []string{"id", "timeline", "acknowledgements", "filing_password"} {
+		delete(m, k)
+	}
+	if p, ok := m["product"].(map[string]any); ok {
+		delete(p, "console_password")
+	}
+	b, err := json.Marshal(m) // map keys sorted: a canonical form
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 // Submit is the Submit button: it checks the filing (Validate must find
 // no blocker, every attachment must still be the file that was added),
 // makes the idempotency key and commits the record before anything is
 // sent. The worker sends it when a backend is configured and reachable.
 // app.ID, the draft's id, is kept as the submission's DraftID.
+//
+// A filing is submitted once: while a submission of it is pending, that
+// one is returned (same key); once one reached the backend, Submit
+// returns *AlreadySubmittedError with it. Resend is the deliberate new
+// submission.
 func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
+	return o.submit(app, false)
+}
+
+// Resend is Submit for a filing that reached the backend before and is
+// sent again on purpose (changed after it was accepted, or rejected): a
+// new submission under a new key. A pending submission of it is still
+// reused rather than doubled.
+func (o *Outbox) Resend(app *filing.Application) (Submission, error) {
+	return o.submit(app, true)
+}
+
+func (o *Outbox) submit(app *filing.Application, resend bool) (Submission, error) {
+	o.submitMu.Lock()
+	defer o.submitMu.Unlock()
 	if r := o.Assess(app); !r.Sendable() {
 		return Submission{}, &BlockedError{Findings: r.Reasons(), Readiness: r}
 	}
@@ -359,12 +484,13 @@ func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
 	if err != nil {
 		return Submission{}, err
 	}
+	fp := Fingerprint(snap)
 	// Pressing Submit again on a draft whose submission has not gone
 	// through must not make a second filing: the same content reuses the
 	// pending record (and its idempotency key); changed content replaces
 	// a record that is only waiting; one already on its way is kept.
 	if prev, ok := o.pendingFor(app.ID, snap); ok {
-		if prev.State == Sending || sameContent(prev.Application, snap) {
+		if prev.State == Sending || sameContent(prev.Application, snap) || prev.fingerprint() == fp {
 			// Pressing Submit again is asking to try again now, and the
 			// passwords given with it are the ones a held record waits
 			// for (`submit FILE.json` after a restart without a store
@@ -381,15 +507,26 @@ func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
 				}
 				return o.Get(prev.ID)
 			}
+			if prev.State == Sending && app.FilingPassword.IsSet() {
+				// Left on the wire by a run that was killed: this run sends it
+				// again under its key (Run's recover), with these passwords
+				// if the store could not keep them.
+				o.keepSecrets(prev.ID, app.FilingPassword, app.Product.ConsolePassword)
+			}
 			return prev, nil
 		}
 		if err := o.Cancel(prev.ID); err != nil && !errors.Is(err, ErrNotPending) {
 			return Submission{}, err
 		}
 	}
+	if !resend {
+		if prev, ok := o.deliveredFor(app.ID, fp); ok {
+			return prev, &AlreadySubmittedError{Submission: prev}
+		}
+	}
 	now := o.opt.Now()
 	sub := Submission{ID: NewIdempotencyKey(), DraftID: app.ID, CreatedAt: now, UpdatedAt: now,
-		State: Queued, Application: snap, Size: size}
+		State: Queued, Application: snap, Size: size, Fingerprint: fp}
 	// The secrets first: a record that exists must be sendable.
 	o.keepSecrets(sub.ID, app.FilingPassword, app.Product.ConsolePassword)
 	if err := o.put(&sub); err != nil {
@@ -402,18 +539,21 @@ func (o *Outbox) Submit(app *filing.Application) (Submission, error) {
 }
 
 // pendingFor is the submission of the same filing that has not gone
-// through yet: the draft's, or, for a filing that is no draft (an input
-// file given to `submit`), one of the same content.
+// through yet: the draft's, or one of the same content (Fingerprint) from
+// any draft or none: an input file given to `submit` again, or a bundle
+// imported again as new drafts after an interrupted run.
 func (o *Outbox) pendingFor(draftID string, snap []byte) (Submission, bool) {
 	subs, err := o.List()
 	if err != nil {
 		return Submission{}, false
 	}
+	fp := Fingerprint(snap)
 	for _, s := range subs {
 		if !s.State.Pending() {
 			continue
 		}
-		if draftID != "" && s.DraftID == draftID || draftID == "" && s.DraftID == "" && sameContent(s.Application, snap) {
+		if draftID != "" && s.DraftID == draftID || draftID == "" && s.DraftID == "" && sameContent(s.Application, snap) ||
+			fp != "" && s.fingerprint() == fp {
 			return s, true
 		}
 	}
@@ -879,13 +1019,23 @@ func (e *QueuedError) Message(lang string) string {
 // errors → the submission (Findings set) and nil; refused otherwise or
 // held → the submission and its problem; not delivered → *QueuedError.
 func (o *Outbox) SubmitAndWait(ctx context.Context, app *filing.Application, progress func(Progress)) (Submission, error) {
+	return o.submitAndWait(ctx, app, progress, false)
+}
+
+// ResendAndWait is SubmitAndWait for a filing sent again on purpose (the
+// window's "Submit again" after a rejection): Resend, then wait.
+func (o *Outbox) ResendAndWait(ctx context.Context, app *filing.Application, progress func(Progress)) (Submission, error) {
+	return o.submitAndWait(ctx, app, progress, true)
+}
+
+func (o *Outbox) submitAndWait(ctx context.Context, app *filing.Application, progress func(Progress), resend bool) (Submission, error) {
 	o.mu.Lock()
 	configured := o.client != nil
 	o.mu.Unlock()
 	if !configured {
 		return Submission{}, ErrNotConfigured
 	}
-	sub, err := o.Submit(app)
+	sub, err := o.submit(app, resend)
 	if err != nil {
 		return sub, err
 	}

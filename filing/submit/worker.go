@@ -99,9 +99,17 @@ func (o *Outbox) dispatch(ctx context.Context, wg *sync.WaitGroup, slots chan st
 		isSend := s.State == Queued
 		o.mu.Lock()
 		_, busy := o.inflight[s.ID]
-		probing := isSend && !o.verified && o.sending > 0
+		// Until the backend accepted something, one upload goes alone, but
+		// only for ProbeWait: a probe that hangs is not a verdict on the
+		// backend, and the others are attempted beside it.
+		probeEnds := o.probeSince.Add(o.opt.ProbeWait)
+		probing := isSend && !o.verified && o.sending > 0 && now.Before(probeEnds)
 		o.mu.Unlock()
-		if busy || probing {
+		if busy {
+			continue
+		}
+		if probing {
+			later(probeEnds)
 			continue
 		}
 		select {
@@ -114,6 +122,9 @@ func (o *Outbox) dispatch(ctx context.Context, wg *sync.WaitGroup, slots chan st
 		o.mu.Lock()
 		o.inflight[s.ID] = cancel
 		if isSend {
+			if o.sending == 0 && !o.verified {
+				o.probeSince = now
+			}
 			o.sending++
 		}
 		o.mu.Unlock()

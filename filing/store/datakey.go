@@ -1,0 +1,242 @@
+package store
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	oskeyring "github.com/zalando/go-keyring"
+)
+
+// The data key encrypts the database (Badger's encryption at rest) and the
+// snapshots of a store created or migrated by this build. It is 32 random
+// bytes kept outside the data directory, so that a copy of the directory
+// (a backup, a synced folder, a stolen disk image without the user's
+// login) reads as noise:
+//
+//   - in the OS credential store (Windows Credential Manager, macOS
+//     Keychain, Secret Service on Linux), service "icpfiling", account the
+//     data directory's absolute path;
+//   - where there is none (headless Linux, CI: go-keyring answers with an
+//     error), in a 0600 file under os.UserConfigDir()/icpfiling/keys/.
+//
+// meta.json records which, so Settings can say where the key is and Open
+// asks only that place first.
+
+// KeyPlace says where a store's data key is kept.
+type KeyPlace string
+
+const (
+	// KeyInCredentialStore: the OS credential store holds the data key.
+	KeyInCredentialStore KeyPlace = "credential_store"
+	// KeyInFile: a 0600 file in the user's config directory holds it.
+	KeyInFile KeyPlace = "file"
+)
+
+const (
+	keyringService = "icpfiling"
+	dataKeyLen     = 32
+	// keyringTimeout bounds a credential store that never answers (a
+	// locked desktop keyring waiting on a prompt nobody sees); the file is
+	// used instead.
+	keyringTimeout = 5 * time.Second
+)
+
+// dataKeyRecord is what the credential store or the key file holds.
+type dataKeyRecord struct {
+	Version int    `json:"version"`
+	DataDir string `json:"data_dir"` // for a person looking at the file; not trusted
+	Key     []byte `json:"key"`
+}
+
+// keyFileDir is where key files go: Options.KeyDir, or
+// os.UserConfigDir()/icpfiling/keys.
+func keyFileDir(opts Options) (string, error) {
+	if opts.KeyDir != "" {
+		return filepath.Abs(opts.KeyDir)
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "icpfiling", "keys"), nil
+}
+
+// keyFilePath names the key file of the data directory dir by a hash of
+// its path: one file per data directory, and no path in the name.
+func keyFilePath(opts Options, dir string) (string, error) {
+	kd, err := keyFileDir(opts)
+	if err != nil {
+		return "", err
+	}
+	if inside(kd, dir) {
+		return "", invalid("数据密钥不能放在数据目录里面：请换一个数据目录。",
+			"the data key cannot be kept inside the data directory; choose another data directory")
+	}
+	sum := sha256.Sum256([]byte(dir))
+	return filepath.Join(kd, "data-"+hex.EncodeToString(sum[:8])+".key"), nil
+}
+
+func inside(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// keyringCall runs a go-keyring call with keyringTimeout.
+func keyringCall[T any](f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := f()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-time.After(keyringTimeout):
+		var zero T
+		return zero, errors.New("the credential store did not answer")
+	}
+}
+
+func encodeDataKey(dir string, key []byte) string {
+	b, _ := json.Marshal(dataKeyRecord{Version: 1, DataDir: dir, Key: key})
+	return string(b)
+}
+
+func decodeDataKey(s string) ([]byte, error) {
+	var r dataKeyRecord
+	if err := json.Unmarshal([]byte(s), &r); err != nil || r.Version != 1 || len(r.Key) != dataKeyLen {
+		return nil, fmt.Errorf("data key record unreadable (version %d, %d bytes)", r.Version, len(r.Key))
+	}
+	return r.Key, nil
+}
+
+// createDataKey makes a new data key for dir and keeps it: in the
+// credential store when it takes it, else in the key file.
+func createDataKey(opts Options, dir string) ([]byte, KeyPlace, error) {
+	key := make([]byte, dataKeyLen)
+	rand.Read(key)
+	rec := encodeDataKey(dir, key)
+	_, kerr := keyringCall(func() (struct{}, error) {
+		return struct{}{}, oskeyring.Set(keyringService, dir, rec)
+	})
+	if kerr == nil {
+		// Read back: some backends accept and drop (a session-only
+		// collection); a key that cannot be read back is no key.
+		if got, err := keyringCall(func() (string, error) { return oskeyring.Get(keyringService, dir) }); err == nil && got == rec {
+			return key, KeyInCredentialStore, nil
+		}
+	}
+	path, err := keyFilePath(opts, dir)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, "", ioError(err, "无法创建密钥目录。", "cannot create the key directory")
+	}
+	if err := writeFileAtomic(osFS{}, path, []byte(rec)); err != nil {
+		return nil, "", ioError(err, "无法写入数据密钥文件。", "cannot write the data key file")
+	}
+	return key, KeyInFile, nil
+}
+
+// loadDataKey finds the data key of dir: first where meta.json says, then
+// in the other place (a key file copied back by hand, a keyring restored).
+func loadDataKey(opts Options, dir string, place KeyPlace) ([]byte, KeyPlace, error) {
+	fromKeyring := func() ([]byte, error) {
+		s, err := keyringCall(func() (string, error) { return oskeyring.Get(keyringService, dir) })
+		if err != nil {
+			return nil, err
+		}
+		return decodeDataKey(s)
+	}
+	fromFile := func() ([]byte, error) {
+		path, err := keyFilePath(opts, dir)
+		if err != nil {
+			return nil, err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return decodeDataKey(string(b))
+	}
+	order := []KeyPlace{KeyInCredentialStore, KeyInFile}
+	if place == KeyInFile {
+		order = []KeyPlace{KeyInFile, KeyInCredentialStore}
+	}
+	var errs []error
+	for _, p := range order {
+		var key []byte
+		var err error
+		if p == KeyInCredentialStore {
+			key, err = fromKeyring()
+		} else {
+			key, err = fromFile()
+		}
+		if err == nil {
+			return key, p, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", p, err))
+	}
+	return nil, "", newError(ErrKeyMissing, errors.Join(errs...),
+		"找不到这份数据的密钥（系统凭据管理器和本机密钥文件中都没有），数据无法读取。",
+		"the key of this data is in neither the system credential store nor the local key file, so the data cannot be read")
+}
+
+// deleteDataKey removes the data key of dir from both places.
+func deleteDataKey(opts Options, dir string) error {
+	_, kerr := keyringCall(func() (struct{}, error) {
+		return struct{}{}, oskeyring.Delete(keyringService, dir)
+	})
+	path, err := keyFilePath(opts, dir)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	_ = kerr // absent, or no credential store at all: nothing to remove there
+	return nil
+}
+
+// dataKeyring turns a data key into the subkeys of the database and the
+// snapshots (the same derivation as the passphrase's master key).
+func dataKeyring(key []byte) *keyring { return &keyring{master: key} }
+
+// KeyLocation describes, for Settings, where the data key of the store is
+// kept; "" for a store without one (encrypted by its passphrase).
+func (s *Store) KeyLocation() KeyPlace { return s.keyPlace }
+
+// KeyLocationText is KeyLocation in words, "zh" or "en".
+func (s *Store) KeyLocationText(lang string) string {
+	zh, en := "", ""
+	switch s.keyPlace {
+	case KeyInCredentialStore:
+		zh, en = "数据密钥保存在系统凭据管理器中。", "The data key is kept in the system credential store."
+	case KeyInFile:
+		p, _ := keyFilePath(s.opts, s.dir)
+		zh, en = "数据密钥保存在本机密钥文件 "+p+" 中（仅当前用户可读）。",
+			"The data key is kept in the local key file "+p+" (readable by this user only)."
+	default:
+		if s.snapKey != nil {
+			zh, en = "数据由口令加密。", "The data is encrypted with the passphrase."
+		}
+	}
+	if lang == "en" {
+		return en
+	}
+	return zh
+}

@@ -1,0 +1,32 @@
+// Package testconfig keeps tests away from the user's own configuration:
+// the store's data key goes to the OS credential store or to a key file
+// under os.UserConfigDir(), and a test run must touch neither.
+package testconfig
+
+import (
+	"errors"
+	"os"
+
+	"github.com/zalando/go-keyring"
+)
+
+// Isolate points the user's config directory at a new temporary one (for
+// this process and the programs it starts) and makes the credential store
+// fail as on a headless machine, so key files are what tests exercise. It
+// returns the function that removes the directory. Call it first in
+// TestMain.
+func Isolate() (cleanup func()) {
+	keyring.MockInitWithError(errors.New("no credential store in tests"))
+	if os.Getenv("ICPFILING_TEST_CONFIG") != "" {
+		// A child of a test: it shares its parent's directory.
+		return func() {}
+	}
+	dir, err := os.MkdirTemp("", "icpfiling-test-config-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("ICPFILING_TEST_CONFIG", dir)
+	os.Setenv("XDG_CONFIG_HOME", dir)
+	os.Setenv("APPDATA", dir) // os.UserConfigDir on Windows
+	return func() { os.RemoveAll(dir) }
+}
