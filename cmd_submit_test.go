@@ -99,8 +99,8 @@ var testPictures = sync.OnceValue(func() map[string][]byte {
 	red := testgen.StandardPhoto()
 	red.Top = testgen.Top{Color: testgen.Red}
 	imgs := map[string]image.Image{
-		"id":         testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 1600, H: 1200, Seed: 5}),
-		"licence":    testgen.Document(testgen.DocSpec{Shape: testgen.A4Licence, Surface: testgen.Scanner, W: 1240, Seed: 5}),
+		"id":         testgen.PassingScan("id_front", 5),
+		"licence":    testgen.PassingScan("business_licence", 5),
 		"photo":      testgen.Photo(testgen.StandardPhoto()),
 		"photo-red":  testgen.Photo(red),
 		"form-small": testgen.Document(testgen.DocSpec{Shape: testgen.A4Licence, W: 1200, H: 1600, Seed: 5}),
@@ -157,6 +157,15 @@ func prepareAppWith(t *testing.T, dataDir string, pass string, picks map[string]
 	if err != nil {
 		t.Fatal(err)
 	}
+	fillPictures(t, st, app, picks)
+	return app
+}
+
+// fillPictures keeps a picture for every file of app in st: each slot's
+// passing picture, or the one picks names for it (slot → a name of
+// testPictures; "photo" is the photo's slot).
+func fillPictures(t *testing.T, st *store.Store, app *filing.Application, picks map[string]string) {
+	t.Helper()
 	pick := func(slot string) string {
 		if p, ok := picks[slot]; ok {
 			return p
@@ -167,7 +176,6 @@ func prepareAppWith(t *testing.T, dataDir string, pass string, picks map[string]
 		app.Documents[i].Attachment = putPicture(t, st, pick(app.Documents[i].Slot), app.Documents[i].Slot)
 	}
 	app.Photo.Attachment = putPicture(t, st, pick("photo"), "photo")
-	return app
 }
 
 // writeAppFile writes app as an input file, with its password in clear as

@@ -11,32 +11,18 @@ import (
 	"github.com/icpfiling/icpfiling/filing/backend"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/gui"
-	"github.com/icpfiling/icpfiling/imaging/testgen"
 )
 
 // The window's Submit goes through the outbox to the reference backend over
 // loopback: settings are kept, progress moves, the backend's timeline
 // comes back, and a wrong token gives one clear message.
 func TestSubmitAdapterAgainstReferenceBackend(t *testing.T) {
-	srv, err := backend.New(backend.Options{Dir: t.TempDir(), Token: "right-token"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-
-	st, err := store.Open(store.Options{Dir: t.TempDir(), SnapshotInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	_, hs, st, sub := startSubmitAdapter(t, backend.Options{Token: "right-token"})
 	if err := st.SetPassphrase(filing.Secret{}, filing.NewSecret("a passphrase")); err != nil {
 		t.Fatal(err)
 	}
-	sub := newSubmitAdapter(st, filing.DefaultPack())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go sub.Run(ctx)
 	if sub.Configured() {
 		t.Fatal("configured before any settings")
 	}
@@ -48,7 +34,7 @@ func TestSubmitAdapterAgainstReferenceBackend(t *testing.T) {
 	}
 
 	app := mustDecode(t, example)
-	checkedScans(t, st, app, testgen.Grey)
+	fillPictures(t, st, app, nil)
 
 	wait, stop := context.WithTimeout(ctx, 20*time.Second)
 	defer stop()
@@ -92,33 +78,20 @@ func TestSubmitAdapterAgainstReferenceBackend(t *testing.T) {
 // rejects it, the same draft can be sent again, under a new idempotency
 // key, and the first submission stays in the draft's history.
 func TestJourneyGateThenResubmitSameDraft(t *testing.T) {
-	data := t.TempDir()
-	srv, err := backend.New(backend.Options{Dir: data, Token: "tok", Speed: 1e7,
+	srv, hs, st, sub := startSubmitAdapter(t, backend.Options{Token: "tok", Speed: 1e7,
 		Decide: backend.RejectAtBureau("核验单未签字")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
-	st, err := store.Open(store.Options{Dir: t.TempDir(), SnapshotInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sub := newSubmitAdapter(st, filing.DefaultPack())
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	go sub.Run(ctx)
 	if err := sub.SetBackend(gui.BackendSettings{URL: hs.URL, Token: filing.NewSecret("tok")}); err != nil && !strings.Contains(err.Error(), "token") {
 		t.Fatal(err)
 	}
 	app := mustDecode(t, example)
-	checkedScans(t, st, app, testgen.Red)
+	fillPictures(t, st, app, map[string]string{"photo": "photo-red"})
 	if _, err := st.SaveDraft(app); err != nil {
 		t.Fatal(err)
 	}
 
-	_, err = sub.Submit(ctx, app, func(int64, int64) {})
+	_, err := sub.Submit(ctx, app, func(int64, int64) {})
 	if err == nil || !strings.Contains(message(err, "zh"), "未提交") {
 		t.Fatalf("a red top was not refused at the gate: %v", err)
 	}
@@ -126,7 +99,7 @@ func TestJourneyGateThenResubmitSameDraft(t *testing.T) {
 		t.Fatalf("the backend received %d filings refused at the gate", n)
 	}
 
-	checkedScans(t, st, app, testgen.Grey)
+	fillPictures(t, st, app, nil)
 	first, err := sub.Submit(ctx, app, func(int64, int64) {})
 	if err != nil {
 		t.Fatalf("a passing filing: %s", message(err, "en"))
@@ -161,4 +134,32 @@ func TestJourneyGateThenResubmitSameDraft(t *testing.T) {
 	if n := srv.Stats().Stored.Load(); n != 2 {
 		t.Fatalf("the backend holds %d filings, want the first and the resubmission", n)
 	}
+}
+
+// startSubmitAdapter is the reference backend (opt, with a data directory
+// of its own) over loopback, and the window's submit adapter over a new
+// store with its worker running until the test ends.
+func startSubmitAdapter(t *testing.T, opt backend.Options) (*backend.Server, *httptest.Server, *store.Store, *submitAdapter) {
+	t.Helper()
+	opt.Dir = t.TempDir()
+	srv, err := backend.New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	st, err := store.Open(store.Options{Dir: t.TempDir(), SnapshotInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := newSubmitAdapter(st, filing.DefaultPack())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { sub.Run(ctx); close(done) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		st.Close()
+	})
+	return srv, hs, st, sub
 }

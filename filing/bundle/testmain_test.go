@@ -1,15 +1,10 @@
 package bundle
 
 import (
-	"os"
 	"testing"
 
 	"github.com/icpfiling/icpfiling/internal/testconfig"
 )
 
-func TestMain(m *testing.M) {
-	cleanup := testconfig.Isolate()
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+// TestMain keeps the store's data keys out of the user's config directory.
+func TestMain(m *testing.M) { testconfig.Main(m) }

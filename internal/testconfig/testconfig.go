@@ -6,6 +6,7 @@ package testconfig
 import (
 	"errors"
 	"os"
+	"testing"
 
 	"github.com/zalando/go-keyring"
 )
@@ -29,4 +30,12 @@ func Isolate() (cleanup func()) {
 	os.Setenv("XDG_CONFIG_HOME", dir)
 	os.Setenv("APPDATA", dir) // os.UserConfigDir on Windows
 	return func() { os.RemoveAll(dir) }
+}
+
+// Main is a TestMain that runs a package's tests isolated.
+func Main(m *testing.M) {
+	cleanup := Isolate()
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
