@@ -21,7 +21,7 @@ APT_RELEASE := gcc-mingw-w64-x86-64-win32 xz-utils
 FYNE_TOOLS  := fyne.io/tools/cmd/fyne@v1.7.4
 
 .NOTPARALLEL:
-.PHONY: deps-build deps-test go-check build run test fmt-check vet unit fuzz smoke walk bench clean \
+.PHONY: deps-build deps-test go-check build run test fmt-check vet unit faults fuzz smoke walk bench clean \
         deps-release release release-linux release-windows release-check
 
 banner = printf '\n==== %s ====\n' '$(1)'
@@ -73,7 +73,7 @@ build:
 run: deps-build build
 	./$(BIN) $(ARGS)
 
-test: deps-test fmt-check vet unit fuzz build smoke walk
+test: deps-test fmt-check vet unit faults fuzz build smoke walk
 	@$(call banner,test: all stages passed)
 
 fmt-check:
@@ -90,7 +90,23 @@ vet:
 
 unit:
 	@$(call banner,go test)
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -skip '$(FAULT_TESTS)' ./...
+
+# The fault suite (issue 15 point 8): the tests that assert the figures of the reliability audit,
+# run verbosely so that the CI log shows each figure (t.Logf): the faults between client and
+# backend (503s, a connection dropped after the backend stored, a backend down then up, a wrong
+# token, 200 parallel posts under one key: one stored filing each), one filing per draft however
+# it is re-run, the backend failing closed, SIGKILL loops on the store (200 kills, no acknowledged
+# save lost, no false "damaged"), hostile spreadsheets and images (bytes allocated while refusing),
+# and the peak RSS of batch import/check/report at 10,000 and 20,000 rows (at most 300 MB).
+# `unit` skips exactly these (same pattern), so none runs twice. About 3 minutes on 2 cores;
+# FAULTS_TIMEOUT bounds it. More kills: make faults STORE_KILLS=2000 FAULTS_TIMEOUT=30m.
+FAULT_TESTS := ^(TestFault.*|TestSubmitOncePerFiling|TestRerunAfterInterruptionReusesTheKey|TestHangingFilingDoesNotHoldOthers|TestConcurrentSameKeyStoresOnce|TestNewRefusesNoTokenUnlessMeant|TestAuthSchemeIsCaseInsensitive|TestSecretsInTheApplicationPartKeptOnlyAsHMAC|TestBackendFailsClosed|TestKillLoopNeverCriesWolf|TestKilledWriterLosesNoAcknowledgedSave|TestKilledMigrationLeavesTheStoreUsable|TestHostileSheetsRefused|TestRowCapBoundary|TestReportLinear|TestSharedCertificateMessages|TestDecodeBudgetInBytes|TestOpenRefusesBombsBeforeAllocating|TestOpenRefusesScanBombs|TestBatchPeakRSS)$$
+FAULT_PKGS    := . ./filing/submit ./filing/backend ./filing/store ./filing/batch ./imaging
+FAULTS_TIMEOUT ?= 8m
+faults:
+	@$(call banner,faults (fault suite; figures in the log))
+	$(GO) test -count=1 -v -timeout $(FAULTS_TIMEOUT) -run '$(FAULT_TESTS)' $(FAULT_PKGS)
 
 # Every FuzzXxx of every package that has tests, each for $(FUZZTIME).
 fuzz:

@@ -40,6 +40,7 @@ func TestBackendFailsClosed(t *testing.T) {
 			if code != exitUnreadable || !strings.Contains(stderr, tc.want) || strings.Contains(stdout, "listening") {
 				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, exitUnreadable, stdout, stderr)
 			}
+			t.Logf("refused at start, exit %d: %s", code, strings.TrimSpace(stderr))
 		})
 	}
 }

@@ -58,8 +58,8 @@ func TestDraftsShowMasksIdentityAndSecrets(t *testing.T) {
 	for _, args := range [][]string{
 		{"show", id, "--data-dir", dir, "--passphrase-file", passFile},
 		{"show", id, "--data-dir", dir, "--passphrase-file", passFile, "--json"},
-		{"show", id, "--data-dir", dir, "--lang", "en"},
-		{"list", "--data-dir", dir, "--json"},
+		{"show", id, "--data-dir", dir, "--passphrase-file", passFile, "--lang", "en"},
+		{"list", "--data-dir", dir, "--passphrase-file", passFile, "--json"},
 	} {
 		code, out, errOut := runDrafts(t, args...)
 		if code != exitClean {
@@ -73,6 +73,13 @@ func TestDraftsShowMasksIdentityAndSecrets(t *testing.T) {
 		}
 		if args[0] == "show" && (!strings.Contains(out, "2417") || !strings.Contains(out, "L9X1")) {
 			t.Errorf("%v: the last 4 characters are missing:\n%s", args, out)
+		}
+	}
+	// The passphrase seals the store's data key: without it nothing opens.
+	for _, args := range [][]string{{"show", id}, {"list"}} {
+		code, out, errOut := runDrafts(t, append(args, "--data-dir", dir, "--lang", "en")...)
+		if code != exitUnreadable || out != "" || !strings.Contains(errOut, "--passphrase-file") {
+			t.Errorf("%v without the passphrase: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
 	}
 	_, out, _ := runDrafts(t, "show", id, "--data-dir", dir, "--passphrase-file", passFile)
@@ -98,29 +105,29 @@ func TestDraftsExportImportDeleteUndo(t *testing.T) {
 	if code != exitClean || !strings.Contains(stdout, "imported 1 filings, 1 scans") {
 		t.Fatalf("import: %d %s %s", code, stdout, stderr)
 	}
-	code, stdout, _ = runDrafts(t, "list", "--data-dir", other, "--json")
+	code, stdout, _ = runDrafts(t, "list", "--data-dir", other, "--passphrase-file", passFile, "--json")
 	var list []store.DraftInfo
 	if code != exitClean || json.Unmarshal([]byte(stdout), &list) != nil || len(list) != 1 || list[0].ID != id ||
 		len(list[0].StoredSecrets) != 2 {
 		t.Fatalf("list after import: %s", stdout)
 	}
 
-	if code, _, stderr = runDrafts(t, "delete", id, "--data-dir", other); code != exitClean {
+	if code, _, stderr = runDrafts(t, "delete", id, "--data-dir", other, "--passphrase-file", passFile); code != exitClean {
 		t.Fatalf("delete: %s", stderr)
 	}
-	if _, stdout, _ = runDrafts(t, "list", "--data-dir", other); !strings.Contains(stdout, "共 0 份草稿") {
+	if _, stdout, _ = runDrafts(t, "list", "--data-dir", other, "--passphrase-file", passFile); !strings.Contains(stdout, "共 0 份草稿") {
 		t.Errorf("list after delete: %s", stdout)
 	}
-	if _, stdout, _ = runDrafts(t, "list", "--deleted", "--data-dir", other); !strings.Contains(stdout, id) {
+	if _, stdout, _ = runDrafts(t, "list", "--deleted", "--data-dir", other, "--passphrase-file", passFile); !strings.Contains(stdout, id) {
 		t.Errorf("deleted list: %s", stdout)
 	}
-	if code, _, stderr = runDrafts(t, "delete", "--undo", id, "--data-dir", other); code != exitClean {
+	if code, _, stderr = runDrafts(t, "delete", "--undo", id, "--data-dir", other, "--passphrase-file", passFile); code != exitClean {
 		t.Fatalf("undo: %s", stderr)
 	}
-	if _, stdout, _ = runDrafts(t, "list", "--search", "示例科技", "--data-dir", other); !strings.Contains(stdout, id) {
+	if _, stdout, _ = runDrafts(t, "list", "--search", "示例科技", "--data-dir", other, "--passphrase-file", passFile); !strings.Contains(stdout, id) {
 		t.Errorf("search after undo: %s", stdout)
 	}
-	if code, _, _ = runDrafts(t, "delete", "no-such-draft", "--data-dir", other); code != exitBlocked {
+	if code, _, _ = runDrafts(t, "delete", "no-such-draft", "--data-dir", other, "--passphrase-file", passFile); code != exitBlocked {
 		t.Errorf("delete of a missing draft: exit %d", code)
 	}
 }

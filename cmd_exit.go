@@ -42,7 +42,13 @@ func storeOpenCode(err error, lang string, stderr io.Writer) int {
 	switch {
 	case errors.Is(err, store.ErrAlreadyOpen):
 		return exitAlreadyOpen
-	case errors.Is(err, store.ErrPassphraseRequired), errors.Is(err, store.ErrWrongPassphrase):
+	case errors.Is(err, store.ErrPassphraseRequired):
+		// The store's data key is sealed by its passphrase: nothing opens
+		// without it, so say how to give it.
+		fmt.Fprintln(stderr, pick(lang, "请用 --passphrase-file 文件 提供数据口令（文件中只写口令）。",
+			"Give the store passphrase with --passphrase-file FILE (a file holding only the passphrase)."))
+		return exitUnreadable
+	case errors.Is(err, store.ErrWrongPassphrase):
 		return exitUnreadable
 	case errors.Is(err, store.ErrDamaged):
 		fmt.Fprintln(stderr, pick(lang, "可在程序窗口中从快照恢复。", "Open the app's window to restore from a snapshot."))

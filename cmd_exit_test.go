@@ -13,7 +13,7 @@ import (
 // the data directory, every command that needs it exits 4 and says so.
 func TestExitAlreadyOpenEveryCommand(t *testing.T) {
 	dir, _, id := draftsFixture(t)
-	st, err := store.Open(store.Options{Dir: dir})
+	st, err := store.Open(store.Options{Dir: dir, Passphrase: filing.NewSecret("store passphrase")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestTerminalOutputEscapesControls(t *testing.T) {
 // the terminal and clear the screen (kept by an older version, before
 // import refused it) is listed escaped by `drafts list` and `drafts show`.
 func TestCommandsPrintNamesEscaped(t *testing.T) {
-	dir, _, id := draftsFixture(t)
+	dir, passFile, id := draftsFixture(t)
 	st, err := store.Open(store.Options{Dir: dir, Passphrase: filing.NewSecret("store passphrase"), SnapshotInterval: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func TestCommandsPrintNamesEscaped(t *testing.T) {
 	}
 	_ = st.Close()
 	for _, args := range [][]string{{"drafts", "list"}, {"drafts", "show", id}} {
-		code, stdout, stderr := runCLI(append(args, "--data-dir", dir)...)
+		code, stdout, stderr := runCLI(append(args, "--data-dir", dir, "--passphrase-file", passFile)...)
 		if code != exitClean {
 			t.Fatalf("%v: exit %d %s", args, code, stderr)
 		}
@@ -119,7 +119,7 @@ func TestCommandsPrintNamesEscaped(t *testing.T) {
 // `drafts import`, the field named and the text escaped; nothing is
 // imported.
 func TestDraftsImportRefusesControlCharacters(t *testing.T) {
-	dir, _, id := draftsFixture(t)
+	dir, passFile, id := draftsFixture(t)
 	st, err := store.Open(store.Options{Dir: dir, Passphrase: filing.NewSecret("store passphrase"), SnapshotInterval: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestDraftsImportRefusesControlCharacters(t *testing.T) {
 	}
 	_ = st.Close()
 	out := filepath.Join(t.TempDir(), "bad.icpf")
-	if code, _, stderr := runCLI("drafts", "export", "--out", out, "--data-dir", dir); code != exitClean {
+	if code, _, stderr := runCLI("drafts", "export", "--out", out, "--data-dir", dir, "--passphrase-file", passFile); code != exitClean {
 		t.Fatalf("export: %d %s", code, stderr)
 	}
 	other := t.TempDir()

@@ -52,12 +52,21 @@ func cmdRules(args []string, stdout, stderr io.Writer) int {
 
 // writeFileAtomic replaces a file without leaving half of it behind.
 func writeFileAtomic(path string, data []byte) error {
+	return writeFileStreamed(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileStreamed is writeFileAtomic for content written as it is
+// made (a batch report), so it is never held in memory whole.
+func writeFileStreamed(path string, fill func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".seal-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	if err := fill(tmp); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -107,99 +107,112 @@ func runGUI(o guiOptions) (code int) {
 	if dataDir != "" {
 		if err := store.RecoveryNeeded(dataDir, crashReport != ""); err != nil {
 			slog.Warn("store not opened", "err", message(err, "en"), "reason", storeDetail(err))
-			storeProblem(a, dataDir, err, lng).ShowAndRun()
+			storeProblem(a, dataDir, err, lng, filing.Secret{}).ShowAndRun()
 			return 0
 		}
 	}
-	st, err := store.Open(store.Options{Dir: dataDir, Progress: encryptionProgress(os.Stderr)})
-	if errors.Is(err, store.ErrAlreadyOpen) {
-		// Two starts at once: the other one holds the store but may not be
-		// listening yet. Ask it a few times before explaining the lock.
-		for i := 0; i < 5; i++ {
-			if instance.Show(dataDir, time.Second) == nil {
-				fmt.Println(alreadyRunning)
-				return 0
-			}
-			time.Sleep(400 * time.Millisecond)
-		}
-	}
-	if err != nil {
-		slog.Warn("store will not open", "err", message(err, "en"), "reason", storeDetail(err))
-		storeProblem(a, dataDir, err, lng).ShowAndRun()
-		return 0
-	}
-	pack := filing.DefaultPack()
-	var ui *gui.UI
-	saver := store.NewAutosaver(st, store.AutosaverOptions{OnError: func(err error) {
-		slog.Error("autosave", "err", message(err, "en"))
-		fyne.Do(func() {
-			if ui != nil {
-				ui.ShowError(message(err, lng))
-			}
+	// The store is opened before the main window, off the UI goroutine:
+	// the unlock window asks for a passphrase that seals the data key,
+	// and a progress window shows an older store being encrypted.
+	var shutdown []func() // run in order once the window loop ends
+	startMain := func(st *store.Store) {
+		pack := filing.DefaultPack()
+		var ui *gui.UI
+		saver := store.NewAutosaver(st, store.AutosaverOptions{OnError: func(err error) {
+			slog.Error("autosave", "err", message(err, "en"))
+			fyne.Do(func() {
+				if ui != nil {
+					ui.ShowError(message(err, lng))
+				}
+			})
+		}})
+		drafts := &draftsAdapter{st: st, saver: saver, pack: pack}
+		sub := newSubmitAdapter(st, pack)
+		ctx, stopWorker := context.WithCancel(context.Background())
+		go sub.Run(ctx)
+		var single *instance.Server
+		docs := newDocumentsAdapter(st, pack)
+		go docs.reports.prune() // reports of scans deleted since the last start
+		ui = gui.NewUI(a, gui.Services{
+			Pack:      pack,
+			Drafts:    drafts,
+			Documents: docs,
+			Submitter: sub,
+			Settings:  sub,
+			Batches:   newBatchService(st, sub.out, pack),
+			Version:   version,
+			Licences:  thirdPartyLicences(),
+			DeleteAllData: func() error {
+				// Everything that holds a file in dataDir lets go first:
+				// Windows cannot delete open files.
+				stopWorker()
+				_ = saver.Close()
+				if err := st.Close(); err != nil {
+					return err
+				}
+				if single != nil {
+					single.Close()
+				}
+				if lg != nil {
+					lg.Close()
+				}
+				return store.DeleteAllData(dataDir)
+			},
 		})
-	}})
-	drafts := &draftsAdapter{st: st, saver: saver, pack: pack}
-	sub := newSubmitAdapter(st, pack)
-	ctx, stopWorker := context.WithCancel(context.Background())
-	defer stopWorker()
-	go sub.Run(ctx)
-	var single *instance.Server
-	docs := newDocumentsAdapter(st, pack)
-	go docs.reports.prune() // reports of scans deleted since the last start
-	ui = gui.NewUI(a, gui.Services{
-		Pack:      pack,
-		Drafts:    drafts,
-		Documents: docs,
-		Submitter: sub,
-		Settings:  sub,
-		Batches:   newBatchService(st, sub.out, pack),
-		Version:   version,
-		Licences:  thirdPartyLicences(),
-		DeleteAllData: func() error {
-			// Everything that holds a file in dataDir lets go first:
-			// Windows cannot delete open files.
+		ui.AskToUnlock()
+		w := ui.Window()
+		// Later starts on this data directory bring this window forward.
+		if s, err := instance.Listen(dataDir, func() {
+			slog.Info("another start on this data directory: bringing the window forward")
+			fyne.Do(func() { w.Show(); w.RequestFocus() })
+		}); err != nil {
+			slog.Warn("single instance: not listening", "err", err)
+		} else {
+			single = s
+			shutdown = append(shutdown, func() { s.Close() })
+		}
+		if crashReport != "" {
+			ui.ShowCrashReport(crashReport, func() error { return applog.DeletePreviousCrash(store.LogDir(dataDir)) })
+		}
+		// Closing the window writes what the autosaver still holds: nothing
+		// typed is lost.
+		w.SetCloseIntercept(func() {
+			if err := saver.Close(); err != nil {
+				fmt.Fprintln(os.Stderr, message(err, lng))
+			}
+			w.Close()
+		})
+		w.Show()
+		shutdown = append([]func(){func() {
 			stopWorker()
 			_ = saver.Close()
 			if err := st.Close(); err != nil {
-				return err
+				fmt.Fprintln(os.Stderr, message(err, lng))
 			}
-			if single != nil {
-				single.Close()
+		}}, shutdown...)
+	}
+	opening := &storeOpening{app: a, dir: dataDir, lang: lng, open: store.Open, ready: startMain,
+		alreadyRunning: func() bool {
+			// Two starts at once: the other one holds the store but may not
+			// be listening yet. Ask it a few times before explaining the lock.
+			for i := 0; i < 5; i++ {
+				if instance.Show(dataDir, time.Second) == nil {
+					fmt.Println(alreadyRunning)
+					return true
+				}
+				time.Sleep(400 * time.Millisecond)
 			}
-			if lg != nil {
-				lg.Close()
-			}
-			return store.DeleteAllData(dataDir)
+			return false
 		},
-	})
-	ui.AskToUnlock()
-	w := ui.Window()
-	// Later starts on this data directory bring this window forward.
-	if s, err := instance.Listen(dataDir, func() {
-		slog.Info("another start on this data directory: bringing the window forward")
-		fyne.Do(func() { w.Show(); w.RequestFocus() })
-	}); err != nil {
-		slog.Warn("single instance: not listening", "err", err)
-	} else {
-		single = s
-		defer s.Close()
+		failed: func(err error, pass filing.Secret) {
+			slog.Warn("store will not open", "err", message(err, "en"), "reason", storeDetail(err))
+			storeProblem(a, dataDir, err, lng, pass).Show()
+		},
 	}
-	if crashReport != "" {
-		ui.ShowCrashReport(crashReport, func() error { return applog.DeletePreviousCrash(store.LogDir(dataDir)) })
-	}
-	// Closing the window writes what the autosaver still holds: nothing
-	// typed is lost.
-	w.SetCloseIntercept(func() {
-		if err := saver.Close(); err != nil {
-			fmt.Fprintln(os.Stderr, message(err, lng))
-		}
-		w.Close()
-	})
-	w.ShowAndRun()
-	stopWorker()
-	_ = saver.Close()
-	if err := st.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, message(err, lng))
+	opening.start(filing.Secret{})
+	a.Run()
+	for _, f := range shutdown {
+		f()
 	}
 	slog.Info("quit")
 	return 0
@@ -223,8 +236,9 @@ func resetUI() {
 }
 
 // storeProblem explains a store that will not open: already open in
-// another window, or damaged (then it offers the snapshots).
-func storeProblem(a fyne.App, dataDir string, err error, lng string) fyne.Window {
+// another window, or damaged (then it offers the snapshots, restored with
+// the passphrase the store was tried with).
+func storeProblem(a fyne.App, dataDir string, err error, lng string, pass filing.Secret) fyne.Window {
 	msg := message(err, lng)
 	if d := storeDetail(err); d != "" {
 		msg += "\n\n" + pick(lng, "详细信息：", "Details: ") + d
@@ -238,7 +252,8 @@ func storeProblem(a fyne.App, dataDir string, err error, lng string) fyne.Window
 		}
 	}
 	return gui.StoreProblem(a, msg, snaps, func(name string) error {
-		return store.RestoreSnapshot(store.Options{Dir: dataDir}, name)
+		// A store sealed by its passphrase needs it to restore too.
+		return store.RestoreSnapshot(store.Options{Dir: dataDir, Passphrase: pass}, name)
 	})
 }
 
@@ -348,6 +363,9 @@ func encryptionProgress(w io.Writer) store.Progress {
 		fmt.Fprintf(w, "正在加密数据 / encrypting the data: %d/%d\n", done, total)
 	}
 }
+
+// RemovePassphrase removes the store passphrase in Settings.
+func (s *submitAdapter) RemovePassphrase(old filing.Secret) error { return s.st.RemovePassphrase(old) }
 
 // KeyLocationText says in Settings where the store's data key is kept.
 func (s *submitAdapter) KeyLocationText(lang string) string { return s.st.KeyLocationText(lang) }

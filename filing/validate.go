@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -968,10 +969,15 @@ func (v *validator) controlCharacters() {
 	}
 }
 
+// controlPack is the built-in pack ControlCharacters cites from, parsed
+// once: parsing it for every filing made a 3,000-row batch import take
+// 16 s instead of 2. It is only read (the rule sources).
+var controlPack = sync.OnceValue(DefaultPack)
+
 // ControlCharacters is the ControlRule findings of app alone, for an
 // import to refuse such a filing before it is kept.
 func ControlCharacters(app *Application) []Finding {
-	v := validator{app: app, pack: DefaultPack()}
+	v := validator{app: app, pack: controlPack()}
 	v.controlCharacters()
 	return v.out
 }

@@ -190,24 +190,27 @@ func NewBatchView(ui *UI, svc BatchService) *BatchView {
 		}
 	})
 	v.cancel.Disable()
-	bar := container.NewHBox(
-		widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), ui.showHome),
-		widget.NewButtonWithIcon(lang.L("Import sheet…"), theme.DownloadIcon(), v.importSheet),
-		v.checkBtn, v.cancel,
-		widget.NewButtonWithIcon(lang.L("Open"), theme.DocumentIcon(), v.open),
-		widget.NewButtonWithIcon(lang.L("Report…"), theme.DocumentSaveIcon(), v.report),
-		widget.NewButtonWithIcon(lang.L("Submit all"), theme.MailSendIcon(), func() {
-			dialog.ShowConfirm(lang.L("Submit all"), lang.L("Hand every filing without blocking findings to the outbox? Filings already sent are skipped."),
-				func(yes bool) {
-					if yes {
-						v.submit(false)
-					}
-				}, ui.win)
-		}),
-		widget.NewButtonWithIcon(lang.L("Retry failed"), theme.ViewRefreshIcon(), func() { v.submit(true) }),
+	submitAll := func() {
+		dialog.ShowConfirm(lang.L("Submit all"), lang.L("Hand every filing without blocking findings to the outbox? Filings already sent are skipped."),
+			func(yes bool) {
+				if yes {
+					v.submit(false)
+				}
+			}, ui.win)
+	}
+	// On a narrow window the last commands move into the bar's "More" menu.
+	bar := newOverflowBar(
+		barAction{label: lang.L("Back"), icon: theme.NavigateBackIcon(), run: ui.showHome},
+		barAction{label: lang.L("Import sheet…"), icon: theme.DownloadIcon(), run: v.importSheet},
+		barAction{label: lang.L("Check all"), icon: theme.ConfirmIcon(), run: v.check, button: v.checkBtn},
+		barAction{label: lang.L("Cancel"), icon: theme.CancelIcon(), run: v.cancel.OnTapped, button: v.cancel},
+		barAction{label: lang.L("Open"), icon: theme.DocumentIcon(), run: v.open},
+		barAction{label: lang.L("Report…"), icon: theme.DocumentSaveIcon(), run: v.report},
+		barAction{label: lang.L("Submit all"), icon: theme.MailSendIcon(), run: submitAll},
+		barAction{label: lang.L("Retry failed"), icon: theme.ViewRefreshIcon(), run: func() { v.submit(true) }},
 	)
 	filters := container.NewBorder(nil, nil, v.pick, v.status, v.filter)
-	top := container.NewVBox(container.NewHScroll(bar), filters)
+	top := container.NewVBox(bar, filters)
 	bottom := container.NewVBox(container.NewBorder(nil, nil, nil, v.count, v.progress), v.message)
 	v.content = container.NewBorder(top, bottom, nil, nil, v.table)
 	v.reloadBatches(0)

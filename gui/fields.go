@@ -333,7 +333,11 @@ func (fs *fields) check(path, label, text string, get func(*filing.Application) 
 			after()
 		}
 	}
-	return item(label, c, v)
+	// A long text wraps beside the box (fit.go): the form fits 800 px.
+	obj, box := fitCheck(c)
+	it := item(label, obj, v)
+	v.target = box
+	return it
 }
 
 func newForm(items ...*widget.FormItem) *widget.Form {
@@ -360,7 +364,13 @@ func (fs *fields) languages(path, label string, get func(*filing.Application) []
 		texts[i] = o.text
 	}
 	g := widget.NewCheckGroup(texts, nil)
-	g.Horizontal = true
+	// In a row only while the row is short: six languages side by side
+	// would make the form wider than an 800 px screen.
+	row := float32(0)
+	for _, t := range texts {
+		row += widget.NewCheck(t, nil).MinSize().Width + theme.Padding()
+	}
+	g.Horizontal = row <= fitRowWidth
 	var selected []string
 	for _, code := range get(fs.ctl.App()) {
 		for _, o := range langs {

@@ -53,6 +53,7 @@ type Home struct {
 	status   *widget.Label
 	undo     func() error
 	undoBtn  *widget.Button
+	bar      *overflowBar
 	content  fyne.CanvasObject
 }
 
@@ -89,22 +90,21 @@ func newHome(ui *UI) *Home {
 	h.undoBtn = widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), h.undoDelete)
 	h.undoBtn.Hide()
 
-	newBtn := widget.NewButtonWithIcon(lang.L("New access filing"), theme.ContentAddIcon(), h.create)
-	newBtn.Importance = widget.HighImportance
-	bar := container.NewHBox(newBtn,
-		widget.NewButtonWithIcon(lang.L("Open"), theme.DocumentIcon(), h.open),
-		widget.NewButtonWithIcon(lang.L("Duplicate"), theme.ContentCopyIcon(), h.duplicate),
-		widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), h.delete),
-		widget.NewSeparator(),
-		widget.NewButtonWithIcon(lang.L("Export…"), theme.UploadIcon(), h.export),
-		widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), h.importBundle),
-		widget.NewButtonWithIcon(lang.L("Agency batch"), theme.ListIcon(), ui.showBatch),
-		widget.NewSeparator(),
-		widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), ui.showSettings),
-		widget.NewButtonWithIcon(lang.L("About"), theme.InfoIcon(), ui.showAbout))
+	// The commands in order of use: on a narrow window the last ones move
+	// into the bar's "More" menu instead of falling off its end.
+	h.bar = newOverflowBar(
+		barAction{label: lang.L("New access filing"), icon: theme.ContentAddIcon(), run: h.create, primary: true},
+		barAction{label: lang.L("Open"), icon: theme.DocumentIcon(), run: h.open},
+		barAction{label: lang.L("Duplicate"), icon: theme.ContentCopyIcon(), run: h.duplicate},
+		barAction{label: lang.L("Delete"), icon: theme.DeleteIcon(), run: h.delete},
+		barAction{label: lang.L("Export…"), icon: theme.UploadIcon(), run: h.export},
+		barAction{label: lang.L("Import…"), icon: theme.DownloadIcon(), run: h.importBundle},
+		barAction{label: lang.L("Agency batch"), icon: theme.ListIcon(), run: ui.showBatch},
+		barAction{label: lang.L("Settings"), icon: theme.SettingsIcon(), run: ui.showSettings},
+		barAction{label: lang.L("About"), icon: theme.InfoIcon(), run: ui.showAbout})
 	title := widget.NewLabelWithStyle(lang.L("ICP Access Filing Assistant"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	top := container.NewVBox(title, container.NewHScroll(bar), h.query)
+	top := container.NewVBox(title, h.bar, h.query)
 	h.content = container.NewBorder(top, container.NewBorder(nil, nil, nil, h.undoBtn, h.status), nil, nil, h.list)
 	h.reload()
 	return h

@@ -37,7 +37,7 @@ func (ui *UI) ShowCrashReport(report string, deleteReport func() error) {
 	content := container.NewBorder(intro, nil, nil, nil, container.NewScroll(text))
 	d = dialog.NewCustomWithoutButtons(lang.L("The app crashed last time"), content, ui.win)
 	d.SetButtons([]fyne.CanvasObject{closeBtn, copyBtn, del})
-	d.Resize(fyne.NewSize(760, 520))
+	d.Resize(dialogSize(ui.win, fyne.NewSize(760, 520)))
 	d.Show()
 }
 

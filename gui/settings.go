@@ -72,10 +72,24 @@ func (ui *UI) showSettingsThen(closed func()) {
 		widget.NewFormItem(lang.L("Extra CA certificate (PEM file)"), ca),
 		widget.NewFormItem(lang.L("Proxy"), proxy),
 	}
+	// Removing the passphrase is offered where the store can do it.
+	remover, _ := ui.Settings.(interface{ RemovePassphrase(old filing.Secret) error })
+	var removePass *widget.Check
 	if ui.Settings.HasPassphrase() {
 		items = append(items, widget.NewFormItem(lang.L("Current store passphrase"), oldPass))
 	}
 	items = append(items, widget.NewFormItem(lang.L("New store passphrase"), newPass))
+	if ui.Settings.HasPassphrase() && remover != nil {
+		removePass = widget.NewCheck(lang.L("Remove the store passphrase (the saved passwords and the token are deleted)"), func(on bool) {
+			if on {
+				newPass.SetText("")
+				newPass.Disable()
+			} else {
+				newPass.Enable()
+			}
+		})
+		items = append(items, widget.NewFormItem("", removePass))
+	}
 	if k, ok := ui.Settings.(interface{ KeyLocationText(lang string) string }); ok && k.KeyLocationText(ui.lang) != "" {
 		where := widget.NewLabel(k.KeyLocationText(ui.lang))
 		where.Wrapping = textWrap()
@@ -114,7 +128,13 @@ func (ui *UI) showSettingsThen(closed func()) {
 			next.Token = filing.NewSecret(token.Text)
 		}
 		// The passphrase first: the token is kept only once there is one.
-		if newPass.Text != "" {
+		if removePass != nil && removePass.Checked {
+			if err := remover.RemovePassphrase(filing.NewSecret(oldPass.Text)); err != nil {
+				dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+				return
+			}
+			next.Token = filing.Secret{} // deleted with the passphrase
+		} else if newPass.Text != "" {
 			if err := ui.Settings.SetPassphrase(filing.NewSecret(oldPass.Text), filing.NewSecret(newPass.Text)); err != nil {
 				dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 				return
@@ -132,7 +152,7 @@ func (ui *UI) showSettingsThen(closed func()) {
 	if closed != nil {
 		d.SetOnClosed(closed)
 	}
-	d.Resize(fyne.NewSize(600, 320))
+	d.Resize(dialogSize(ui.win, fyne.NewSize(600, 320)))
 	d.Show()
 }
 
@@ -188,7 +208,7 @@ func (ui *UI) showAbout() {
 		list.Select(0)
 	}
 	d := dialog.NewCustom(lang.L("About"), lang.L("Close"), content, ui.win)
-	d.Resize(fyne.NewSize(900, 600))
+	d.Resize(dialogSize(ui.win, fyne.NewSize(900, 600)))
 	d.Show()
 }
 

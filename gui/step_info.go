@@ -183,7 +183,8 @@ func (w *Wizard) accessInfoStep() fyne.CanvasObject {
 		})
 		w.rebuild()
 	}
-	subject.AppendItem(widget.NewFormItem("", sameCheck))
+	sameObj, _ := fitCheck(sameCheck)
+	subject.AppendItem(widget.NewFormItem("", sameObj))
 	if !same {
 		w.address(subject, "subject.mailing_address", lang.L("Mailing address"), mailing)
 	}

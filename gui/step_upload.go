@@ -172,7 +172,11 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 	typed := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DownloadIcon()), dropHint), use, sv.path)
 	sv.row = container.NewBorder(nil, nil, sv.preview, nil, container.NewVBox(sv.checks, sv.details))
 	v.target = choose
-	sv.card = widget.NewCard("", title, container.NewVBox(head, typed, v.area(), sv.row, sv.fixes))
+	// The slot's name is a wrapping line, not the card's subtitle, which
+	// draws on one line and made the window wider than a small screen.
+	name := widget.NewLabel(title)
+	name.Wrapping = textWrap()
+	sv.card = widget.NewCard("", "", container.NewVBox(name, head, typed, v.area(), sv.row, sv.fixes))
 	return sv.card
 }
 

@@ -58,7 +58,7 @@ func NewUI(a fyne.App, s Services) *UI {
 		ui.Now = time.Now
 	}
 	ui.win = a.NewWindow(WindowTitle())
-	ui.win.Resize(fyne.NewSize(1100, 760))
+	ui.win.Resize(initialWindowSize(screenSize(a)))
 	ui.win.SetMaster()
 	ui.win.SetOnDropped(func(pos fyne.Position, uris []fyne.URI) {
 		if ui.wizard == nil {
@@ -72,6 +72,20 @@ func NewUI(a fyne.App, s Services) *UI {
 	})
 	ui.showHome()
 	return ui
+}
+
+// defaultWindowSize is the window's size on a screen that has room for it.
+var defaultWindowSize = fyne.NewSize(1100, 760)
+
+// initialWindowSize is the default size, made smaller to fit a known screen
+// with room left for the title bar and a panel: the window never opens
+// wider than the screen. The content fits 800×600 (TestWindowFitsSmallScreen).
+func initialWindowSize(screen fyne.Size, known bool) fyne.Size {
+	size := defaultWindowSize
+	if !known {
+		return size
+	}
+	return fyne.NewSize(min(size.Width, screen.Width), min(size.Height, screen.Height*0.92))
 }
 
 // Window is the main window.

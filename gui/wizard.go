@@ -83,13 +83,24 @@ func (w *Wizard) build() {
 	w.steps = widget.NewList(
 		func() int { return len(filing.AllSteps()) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.RadioButtonIcon()), widget.NewLabel("0  接入备案的步骤名称"))
+			// A long step name is cut with "…" rather than widening the
+			// window: the list yields its width to the form on a small screen.
+			name := widget.NewLabel("0  接入备案的步骤名称")
+			name.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.RadioButtonIcon()), nil, name)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			st := w.ctl.Flow().Steps[id]
-			row.Objects[0].(*widget.Icon).SetResource(stepIcon(st, filing.Step(id) == w.current))
-			l := row.Objects[1].(*widget.Label)
+			var l *widget.Label
+			for _, obj := range row.Objects {
+				switch x := obj.(type) {
+				case *widget.Icon:
+					x.SetResource(stepIcon(st, filing.Step(id) == w.current))
+				case *widget.Label:
+					l = x
+				}
+			}
 			l.SetText(fmt.Sprintf("%d  %s", id, filing.Step(id).Name(w.lang)))
 			l.TextStyle.Bold = filing.Step(id) == w.current
 			if st.Applies {

@@ -72,6 +72,7 @@ func TestDecodeBudgetInBytes(t *testing.T) {
 					t.Fatalf("refused: %v", err)
 				}
 				w.Release()
+				t.Logf("%d bytes of file: decoded, %d bytes allocated", len(c.data), alloc)
 				return
 			}
 			var fe *FileError
@@ -85,6 +86,7 @@ func TestDecodeBudgetInBytes(t *testing.T) {
 			if alloc > 1<<20 {
 				t.Errorf("allocated %d bytes while refusing", alloc)
 			}
+			t.Logf("%d bytes of file needing %s: refused, %d bytes allocated", len(c.data), fe.Check.Measured, alloc)
 		})
 	}
 }

@@ -347,3 +347,72 @@ func lapVar(l []uint8, w int, r image.Rectangle) float64 {
 	m := float64(sum) / float64(n)
 	return float64(sq)/float64(n) - m*m
 }
+
+// quad is the four hull points farthest towards the corners of r's frame
+// (top-left, top-right, bottom-right, bottom-left along r's axes): the
+// corners of a document seen in perspective, whose hull is a trapezoid
+// rather than a rectangle.
+func quadOf(h []pt, r rotRect) [4]pt {
+	th := r.angle * math.Pi / 180
+	ux, uy := math.Cos(th), math.Sin(th)
+	var q [4]pt
+	best := [4]float64{math.Inf(-1), math.Inf(-1), math.Inf(-1), math.Inf(-1)}
+	for _, p := range h {
+		u := p.x*ux + p.y*uy
+		v := -p.x*uy + p.y*ux
+		for i, s := range [4]float64{-u - v, u - v, u + v, -u + v} {
+			if s > best[i] {
+				best[i], q[i] = s, p
+			}
+		}
+	}
+	return q
+}
+
+// quadShape is a quadrilateral's proportions: long/short from the means
+// of opposite sides, and its keystone, how much shorter the shorter of
+// two opposite sides is than the longer (0 for a rectangle).
+func quadShape(q [4]pt) (aspect, keystone float64) {
+	d := func(a, b pt) float64 { return math.Hypot(a.x-b.x, a.y-b.y) }
+	top, bottom, left, right := d(q[0], q[1]), d(q[3], q[2]), d(q[0], q[3]), d(q[1], q[2])
+	ks := func(a, b float64) float64 { return 1 - min(a, b)/max(a, b, 1e-9) }
+	across, down := (top+bottom)/2, (left+right)/2
+	return max(across, down) / max(min(across, down), 1e-9), max(ks(top, bottom), ks(left, right))
+}
+
+// clearBorderConnected unsets every set pixel of mask connected to the
+// frame's edge: on a scan those are the bed or the lid, not the document.
+func clearBorderConnected(mask []uint8, w, h int) {
+	var stack []int32
+	push := func(i int) {
+		if mask[i] != 0 {
+			mask[i] = 0
+			stack = append(stack, int32(i))
+		}
+	}
+	for x := range w {
+		push(x)
+		push((h-1)*w + x)
+	}
+	for y := range h {
+		push(y * w)
+		push(y*w + w - 1)
+	}
+	for len(stack) > 0 {
+		p := int(stack[len(stack)-1])
+		stack = stack[:len(stack)-1]
+		x := p % w
+		if x > 0 {
+			push(p - 1)
+		}
+		if x < w-1 {
+			push(p + 1)
+		}
+		if p >= w {
+			push(p - w)
+		}
+		if p+w < len(mask) {
+			push(p + w)
+		}
+	}
+}

@@ -356,9 +356,11 @@ func TestOpenRefusesBombsBeforeAllocating(t *testing.T) {
 				t.Errorf("checks %+v", checks)
 			}
 			// Headers and a bufio buffer only: no pixel buffer was made.
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<20 {
+			alloc := after.TotalAlloc - before.TotalAlloc
+			if alloc > 1<<20 {
 				t.Errorf("allocated %d bytes while refusing", alloc)
 			}
+			t.Logf("%d bytes of file claiming %s: refused, %d bytes allocated", len(c.data), fe.Check.Measured, alloc)
 		})
 	}
 	if testing.Short() {
@@ -539,4 +541,5 @@ func TestOpenRefusesScanBombs(t *testing.T) {
 	if got := countScans(bytes.NewReader(jpg)); got != 1 {
 		t.Errorf("a baseline JPEG has %d scans, want 1", got)
 	}
+	t.Logf("a JPEG of %s: refused before decoding", fe.Check.Measured)
 }

@@ -256,12 +256,14 @@ func TestSameKeyReplaysAndDifferentContentConflicts(t *testing.T) {
 	}
 }
 
+// TestConcurrentSameKeyStoresOnce: 200 posts of one filing under one key
+// at once (issue 15's proxy audit) store it once.
 func TestConcurrentSameKeyStoresOnce(t *testing.T) {
 	ts := start(t, t.TempDir(), nil)
 	fx := newFixture(t, 200<<10, 4)
 	ctype, body := encode(t, fx.parts("pw"))
 	var wg sync.WaitGroup
-	statuses := make([]int, 4)
+	statuses := make([]int, 200)
 	for i := range statuses {
 		wg.Go(func() { statuses[i], _, _ = ts.post(t, key1, ctype, body) })
 	}
@@ -279,6 +281,7 @@ func TestConcurrentSameKeyStoresOnce(t *testing.T) {
 	if created != 1 || ts.disk.count() != 1 {
 		t.Fatalf("created %d, stored %d", created, ts.disk.count())
 	}
+	t.Logf("%d parallel posts with one key: %d created, %d stored", len(statuses), created, ts.disk.count())
 }
 
 // TestMalformedRequestsGetTheDocumentedError: every refusal has the

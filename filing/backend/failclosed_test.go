@@ -32,6 +32,7 @@ func TestNewRefusesNoTokenUnlessMeant(t *testing.T) {
 			if (err == nil) != tc.ok {
 				t.Fatalf("New: %v, want ok=%v", err, tc.ok)
 			}
+			t.Logf("token %q, NoAuth %v: starts %v (%v)", tc.token, tc.noAuth, err == nil, err)
 		})
 	}
 }
@@ -66,6 +67,7 @@ func TestAuthSchemeIsCaseInsensitive(t *testing.T) {
 		if resp.StatusCode != tc.want {
 			t.Errorf("Authorization %q: %d, want %d", tc.header, resp.StatusCode, tc.want)
 		}
+		t.Logf("Authorization %q: %d", strings.Replace(tc.header, testToken, "<token>", 1), resp.StatusCode)
 	}
 }
 
@@ -98,6 +100,7 @@ func TestSecretsInTheApplicationPartKeptOnlyAsHMAC(t *testing.T) {
 	if n := ts.Stats().Stored.Load(); n != 1 {
 		t.Fatalf("stored %d filings", n)
 	}
+	t.Logf("passwords in the application part, sent twice: %d stored, %d replayed", ts.Stats().Stored.Load(), ts.Stats().Replayed.Load())
 	var rec record
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

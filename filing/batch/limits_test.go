@@ -153,6 +153,7 @@ func TestHostileSheetsRefused(t *testing.T) {
 			if alloc > c.maxAlloc {
 				t.Errorf("allocated %d bytes refusing it, want ≤ %d", alloc, c.maxAlloc)
 			}
+			t.Logf("refused with %q, %d bytes allocated (limit %d)", ie.Message("en"), alloc, c.maxAlloc)
 		})
 	}
 }
@@ -296,6 +297,8 @@ func TestReportLinear(t *testing.T) {
 	if r := float64(size[1]) / float64(size[0]); r > 2.2 {
 		t.Errorf("the report of 2000 rows is %.1f× that of 1000 (%d, %d bytes)", r, size[1], size[0])
 	}
+	t.Logf("report of 1000 and 2000 rows sharing a certificate: %d and %d bytes allocated, %d and %d bytes written",
+		alloc[0], alloc[1], size[0], size[1])
 }
 
 // The child process of the peak-RSS benchmarks: BATCH_LIMITS_CHILD says

@@ -381,8 +381,13 @@ func TestSecretsSealedAndLockedBehaviour(t *testing.T) {
 		}
 	}
 
-	// Without the passphrase: drafts open, secrets do not.
-	s = openTemp(t, Options{Dir: dir})
+	// Without the passphrase the store does not open: it seals the data key.
+	if _, err := Open(Options{Dir: dir}); !errors.Is(err, ErrPassphraseRequired) {
+		t.Fatalf("open without the passphrase: %v", err)
+	}
+	// Locked again after opening: drafts load, secrets do not.
+	s = openTemp(t, Options{Dir: dir, Passphrase: pass})
+	s.Lock()
 	if !s.Locked() || !s.HasPassphrase() {
 		t.Errorf("Locked=%v HasPassphrase=%v", s.Locked(), s.HasPassphrase())
 	}

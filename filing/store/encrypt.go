@@ -90,14 +90,15 @@ func finishEncryption(dir string) error {
 
 // encryptExisting turns the plain store in s.dir into one encrypted with a
 // data key and returns that key; meta is updated and written.
-func (s *Store) encryptExisting(meta *storeMeta) ([]byte, KeyPlace, error) {
-	key, place, err := loadDataKey(s.opts, s.dir, "")
+func (s *Store) encryptExisting(meta *storeMeta) (foundKey, error) {
+	dk, err := loadDataKey(s.opts, s.dir, "", s.keys)
 	if errors.Is(err, ErrKeyMissing) {
-		key, place, err = createDataKey(s.opts, s.dir)
+		dk, err = createDataKey(s.opts, s.dir, s.keys)
 	}
 	if err != nil {
-		return nil, "", err
+		return foundKey{}, err
 	}
+	key, place := dk.key, dk.place
 	kr := dataKeyring(key)
 	commit := func() error {
 		meta.Format, meta.Encrypted, meta.DataKey = 2, true, place
@@ -113,13 +114,13 @@ func (s *Store) encryptExisting(meta *storeMeta) ([]byte, KeyPlace, error) {
 		// from an older build. Check the key opens it, then say so.
 		db, err := s.openBadger(filepath.Join(s.dir, dbDirName), meta.MemTableSize, kr.storeKey())
 		if err != nil {
-			return nil, "", damaged(err)
+			return foundKey{}, damaged(err)
 		}
 		db.Close()
-		return key, place, commit()
+		return dk, commit()
 	}
 	if err != nil {
-		return nil, "", damaged(err)
+		return foundKey{}, damaged(err)
 	}
 	total := 0
 	err = src.View(func(txn *badger.Txn) error {
@@ -134,7 +135,7 @@ func (s *Store) encryptExisting(meta *storeMeta) ([]byte, KeyPlace, error) {
 	total += len(snaps)
 	if err != nil {
 		src.Close()
-		return nil, "", dbError(err)
+		return foundKey{}, dbError(err)
 	}
 	progress := func(done int) {
 		if s.opts.Progress != nil {
@@ -146,12 +147,12 @@ func (s *Store) encryptExisting(meta *storeMeta) ([]byte, KeyPlace, error) {
 	staging := filepath.Join(s.dir, encryptingDir)
 	if err := os.RemoveAll(staging); err != nil {
 		src.Close()
-		return nil, "", ioError(err, "无法准备加密目录。", "cannot prepare the encryption directory")
+		return foundKey{}, ioError(err, "无法准备加密目录。", "cannot prepare the encryption directory")
 	}
 	dst, err := s.openBadger(staging, meta.MemTableSize, kr.storeKey())
 	if err != nil {
 		src.Close()
-		return nil, "", dbError(err)
+		return foundKey{}, dbError(err)
 	}
 	done, err := copyAll(src, dst, func(n int) {
 		if n%500 == 0 {
@@ -164,16 +165,16 @@ func (s *Store) encryptExisting(meta *storeMeta) ([]byte, KeyPlace, error) {
 	}
 	if err != nil {
 		os.RemoveAll(staging)
-		return nil, "", dbError(err)
+		return foundKey{}, dbError(err)
 	}
 
 	snapStaging := filepath.Join(s.dir, encryptingSnapDir)
 	if err := os.RemoveAll(snapStaging); err != nil {
-		return nil, "", ioError(err, "无法准备加密目录。", "cannot prepare the encryption directory")
+		return foundKey{}, ioError(err, "无法准备加密目录。", "cannot prepare the encryption directory")
 	}
 	if len(snaps) > 0 {
 		if err := os.MkdirAll(snapStaging, 0o700); err != nil {
-			return nil, "", ioError(err, "无法准备加密目录。", "cannot prepare the encryption directory")
+			return foundKey{}, ioError(err, "无法准备加密目录。", "cannot prepare the encryption directory")
 		}
 	}
 	snapKey := kr.subkey("snapshot v1")
@@ -189,18 +190,18 @@ func (s *Store) encryptExisting(meta *storeMeta) ([]byte, KeyPlace, error) {
 			continue
 		}
 		if err := writeFileAtomic(osFS{}, filepath.Join(snapStaging, sn.Name), sealSnapshot(snapKey, stream)); err != nil {
-			return nil, "", ioError(err, "写入快照失败。", "writing the snapshot failed")
+			return foundKey{}, ioError(err, "写入快照失败。", "writing the snapshot failed")
 		}
 		progress(done)
 	}
 	if err := syncDir(s.dir); err != nil {
-		return nil, "", ioError(err, "无法写入数据目录。", "cannot write the data directory")
+		return foundKey{}, ioError(err, "无法写入数据目录。", "cannot write the data directory")
 	}
 	if err := commit(); err != nil {
-		return nil, "", err
+		return foundKey{}, err
 	}
 	progress(total)
-	return key, place, nil
+	return dk, nil
 }
 
 // copyAll copies the newest version of every key, with its expiry and

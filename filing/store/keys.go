@@ -171,8 +171,15 @@ func (s *Store) Unlock(pass filing.Secret) error {
 		return err
 	}
 	s.keysMu.Lock()
+	defer s.keysMu.Unlock()
 	s.keys = kr
-	s.keysMu.Unlock()
+	// Opened without the passphrase, so its key was not sealed yet (set
+	// by an older build, or a setting cut short): seal it now.
+	if !s.keySealed {
+		if err := s.sealDataKey(kr); err != nil {
+			s.log.Warningf("sealing the data key with the passphrase: %s", redactCause(err.Error()))
+		}
+	}
 	return nil
 }
 
@@ -185,7 +192,15 @@ func (s *Store) Lock() {
 }
 
 // SetPassphrase sets the passphrase, or changes it when one exists (then
-// old must be the current one). Nothing but keys.json is rewritten.
+// old must be the current one).
+//
+// Setting one writes keys.json, then seals the data key's record with it:
+// a kill in between leaves keys.json and an unsealed key, a store that
+// opens without the passphrase and is sealed at the next Open or Unlock
+// with it. Changing one rewrites keys.json alone (the sealed key depends
+// on the master key, which does not change), by a synced temp file renamed
+// over it: a kill leaves the old passphrase or the new one working, never
+// neither.
 func (s *Store) SetPassphrase(old, new filing.Secret) error {
 	if !new.IsSet() {
 		return invalid("新口令不能为空。", "the new passphrase must not be empty")
@@ -200,9 +215,9 @@ func (s *Store) SetPassphrase(old, new filing.Secret) error {
 			return err
 		}
 		s.keysMu.Lock()
+		defer s.keysMu.Unlock()
 		s.keys = kr
-		s.keysMu.Unlock()
-		return nil
+		return s.sealDataKey(kr)
 	}
 	kr, err := kf.unwrap(old)
 	if err != nil {
@@ -212,8 +227,92 @@ func (s *Store) SetPassphrase(old, new filing.Secret) error {
 		return err
 	}
 	s.keysMu.Lock()
+	defer s.keysMu.Unlock()
 	s.keys = kr
-	s.keysMu.Unlock()
+	if !s.keySealed {
+		return s.sealDataKey(kr)
+	}
+	return nil
+}
+
+// RemovePassphrase removes the store passphrase (old must be the current
+// one). Without a passphrase nothing may keep secrets, so the saved
+// passwords and the backend token are deleted; the data key's record is
+// written unsealed before keys.json goes, so a kill at any point leaves a
+// store that opens (without the passphrase, or still with it).
+func (s *Store) RemovePassphrase(old filing.Secret) error {
+	kf, err := readKeys(s.dir)
+	if err != nil {
+		return err
+	}
+	if kf == nil {
+		return newError(ErrLocked, nil, "还没有设置口令。", "no passphrase has been set yet")
+	}
+	if s.keyPlace == "" {
+		return invalid("这份数据整体由口令加密，不能去掉口令。", "this store is encrypted by its passphrase as a whole; the passphrase cannot be removed")
+	}
+	if _, err := kf.unwrap(old); err != nil {
+		return err
+	}
+	s.keysMu.Lock()
+	defer s.keysMu.Unlock()
+	if err := s.dropSecrets(); err != nil {
+		return err
+	}
+	if err := s.sealDataKey(nil); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(s.dir, keysFileName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return ioError(err, "无法删除 keys.json。", "cannot remove keys.json")
+	}
+	if err := syncDir(s.dir); err != nil {
+		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
+	}
+	s.keys = nil
+	return nil
+}
+
+// dropSecrets deletes every secret sealed with the passphrase's key: the
+// settings kept with PutSecret and the passwords kept with drafts (live
+// and deleted). One draft per transaction, so no number of drafts makes a
+// transaction too big.
+func (s *Store) dropSecrets() error {
+	var keys [][]byte
+	for _, p := range []string{prefixSecret, prefixDraft, prefixTrash} {
+		err := s.scan([]byte(p), func(k, v []byte) error {
+			if p == prefixSecret || bytes.Contains(v, []byte(`"secrets"`)) {
+				keys = append(keys, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, k := range keys {
+		err := s.update(func(txn *badgerTxn) error {
+			if bytes.HasPrefix(k, []byte(prefixSecret)) {
+				return txn.Delete(k)
+			}
+			item, err := txn.Get(k)
+			if err != nil {
+				return err
+			}
+			var rec map[string]json.RawMessage
+			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &rec) }); err != nil {
+				return err
+			}
+			delete(rec, "secrets")
+			data, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			return txn.Set(k, data)
+		})
+		if err != nil {
+			return dbError(err)
+		}
+	}
 	return nil
 }
 

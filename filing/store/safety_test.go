@@ -70,6 +70,8 @@ func runHelper(role, dir string) int {
 		return killLoopChild(dir, os.Getenv("STORE_ITER"))
 	case "writer":
 		return saveStream(dir)
+	case "passphrase-cycle":
+		return passphraseCycleChild(dir)
 	case "save-on-full-disk":
 		s, err := Open(Options{Dir: dir, SnapshotInterval: -1})
 		if err != nil {

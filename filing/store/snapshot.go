@@ -1,10 +1,15 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -63,21 +68,32 @@ func (s *Store) takeSnapshot() (SnapshotInfo, error) {
 }
 
 func (s *Store) writeSnapshot() (SnapshotInfo, error) {
+	encrypted := s.snapKey != nil
+	// The backup stream is the one copy held in memory: it is sealed in
+	// place, behind room left for the nonce, and framed and hashed on its
+	// way to the file (a store of 20,000 drafts has a 40 MB stream, which
+	// a sealed copy and a framed copy made 160 MB at the close of a batch
+	// import). The bytes are those of gcmSeal and frameSnapshot.
+	var g cipher.AEAD
 	var stream bytes.Buffer
+	if encrypted {
+		g = snapshotGCM(s.snapKey)
+		stream.Write(make([]byte, g.NonceSize()))
+	}
 	backup := s.db.NewStream()
 	backup.LogPrefix = "snapshot"
 	backup.ChooseKey = func(item *badger.Item) bool { return !bytes.HasPrefix(item.Key(), []byte(prefixCache)) }
 	if _, err := backup.Backup(&stream, 0); err != nil {
 		return SnapshotInfo{}, dbError(err)
 	}
-	encrypted := s.snapKey != nil
-	var body []byte
+	body := stream.Bytes()
 	if encrypted {
-		body = gcmSeal(s.snapKey, stream.Bytes(), snapMagic)
-	} else {
+		stream.Grow(g.Overhead()) // the tag, without a second buffer
 		body = stream.Bytes()
+		nonce := body[:g.NonceSize()]
+		rand.Read(nonce)
+		body = g.Seal(nonce, nonce, body[g.NonceSize():], snapMagic)
 	}
-	file := frameSnapshot(encrypted, body)
 
 	dir := filepath.Join(s.dir, snapshotDirName)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -85,10 +101,37 @@ func (s *Store) writeSnapshot() (SnapshotInfo, error) {
 	}
 	now := s.opts.Now().UTC()
 	name := snapPrefix + now.Format(snapTimeFormat) + snapExt
-	if err := writeFileAtomic(s.fs, filepath.Join(dir, name), file); err != nil {
+	size := int64(len(snapMagic) + 1 + len(body) + sha256.Size)
+	err := writeAtomic(s.fs, filepath.Join(dir, name), func(w io.Writer) error {
+		h := sha256.New()
+		bw := bufio.NewWriterSize(io.MultiWriter(w, h), 256<<10)
+		bw.Write(snapMagic)
+		if encrypted {
+			bw.WriteByte(1)
+		} else {
+			bw.WriteByte(0)
+		}
+		bw.Write(body)
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		_, err := w.Write(h.Sum(nil))
+		return err
+	})
+	if err != nil {
 		return SnapshotInfo{}, ioError(err, "写入快照失败。", "writing the snapshot failed")
 	}
-	return SnapshotInfo{Name: name, Taken: now, Size: int64(len(file)), Encrypted: encrypted}, nil
+	return SnapshotInfo{Name: name, Taken: now, Size: size, Encrypted: encrypted}, nil
+}
+
+// snapshotGCM is the AES-256-GCM of gcmSeal, for sealing in place.
+func snapshotGCM(key []byte) cipher.AEAD {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		panic(err) // keys here are always 32 bytes
+	}
+	g, _ := cipher.NewGCM(block)
+	return g
 }
 
 // frameSnapshot is the file around body: magic, the encrypted flag, body,
@@ -220,14 +263,6 @@ func RestoreSnapshot(opts Options, name string) error {
 	if err != nil {
 		return err
 	}
-	var dk *keyring // the data key's, for a store encrypted with one
-	if meta.DataKey != "" {
-		key, _, err := loadDataKey(opts, dir, meta.DataKey)
-		if err != nil {
-			return err
-		}
-		dk = dataKeyring(key)
-	}
 	var kr *keyring
 	keyFor := func() (*keyring, error) {
 		if kr != nil {
@@ -242,6 +277,20 @@ func RestoreSnapshot(opts Options, name string) error {
 		}
 		kr, err = kf.unwrap(opts.Passphrase)
 		return kr, err
+	}
+	var dk *keyring // the data key's, for a store encrypted with one
+	if meta.DataKey != "" {
+		var pkr *keyring // a data key sealed by the passphrase needs it
+		if opts.Passphrase.IsSet() {
+			if pkr, err = keyFor(); err != nil {
+				return err
+			}
+		}
+		found, err := loadDataKey(opts, dir, meta.DataKey, pkr)
+		if err != nil {
+			return err
+		}
+		dk = dataKeyring(found.key)
 	}
 	stream, err := readSnapshot(filepath.Join(dir, snapshotDirName, name), func() ([]byte, error) {
 		if dk != nil {

@@ -65,9 +65,11 @@ const memTableSize = 16 << 20
 type Options struct {
 	// Dir is the data directory; "" means DefaultDir().
 	Dir string
-	// Passphrase unlocks the secrets and, for an encrypted store, the
-	// database itself. Without it a store that has a passphrase opens
-	// locked: drafts load without their secrets.
+	// Passphrase unlocks the secrets and the data key, which it seals once
+	// set (see datakey.go): a store with a passphrase does not open
+	// without it (ErrPassphraseRequired). Only a store whose passphrase was
+	// set by an older build, before its key was sealed, opens without it,
+	// locked: drafts load without their secrets; Unlock then seals the key.
 	Passphrase filing.Secret
 	// EncryptStore makes the passphrase hold the key of the database
 	// instead of the credential store or key file: the store then cannot
@@ -179,6 +181,12 @@ type Store struct {
 	// keyPlace is where the data key is kept; "" for a store whose key
 	// the passphrase holds (EncryptStore).
 	keyPlace KeyPlace
+	// dataKey is the data key itself, kept to reseal its record when a
+	// passphrase is set or removed (Badger holds it in memory anyway);
+	// keySealed says whether its record is sealed by the passphrase.
+	// Both are guarded by keysMu.
+	dataKey   []byte
+	keySealed bool
 	// snapKey encrypts snapshots of an encrypted store; it is kept apart
 	// from keys so that Lock does not stop snapshots, just as Badger keeps
 	// its own key while open.
@@ -314,10 +322,10 @@ func (s *Store) open() error {
 	}
 
 	var encKey []byte
-	var dataKey []byte
+	var dk foundKey
 	switch {
 	case meta.DataKey != "":
-		dataKey, s.keyPlace, err = loadDataKey(opts, s.dir, meta.DataKey)
+		dk, err = loadDataKey(opts, s.dir, meta.DataKey, kr)
 	case passKeyed:
 		encKey = kr.storeKey()
 		s.snapKey = kr.subkey("snapshot v1")
@@ -325,27 +333,28 @@ func (s *Store) open() error {
 		// A new store: its key is kept before meta.json names it, and
 		// meta.json is written before the database exists, so a crash in
 		// between never leaves a database whose key is unknown.
-		dataKey, s.keyPlace, err = createDataKey(opts, s.dir)
+		dk, err = createDataKey(opts, s.dir, kr)
 		if err == nil {
-			meta.Format, meta.Encrypted, meta.DataKey = 2, true, s.keyPlace
+			meta.Format, meta.Encrypted, meta.DataKey = 2, true, dk.place
 			err = writeMeta(s.dir, meta)
 			existed = true
 		}
 	default:
 		// Written in plain text by an older build.
-		dataKey, s.keyPlace, err = s.encryptExisting(&meta)
+		dk, err = s.encryptExisting(&meta)
 		existed = true
 	}
+	s.dataKey, s.keyPlace, s.keySealed = dk.key, dk.place, dk.sealed
 	if err != nil {
 		if !errors.Is(err, ErrDamaged) {
 			os.Remove(marker) // a missing key or a full disk is no crash
 		}
 		return err
 	}
-	if dataKey != nil {
-		dk := dataKeyring(dataKey)
-		encKey = dk.storeKey()
-		s.snapKey = dk.subkey("snapshot v1")
+	if dk.key != nil {
+		dkr := dataKeyring(dk.key)
+		encKey = dkr.storeKey()
+		s.snapKey = dkr.subkey("snapshot v1")
 	}
 	// meta.json goes first: were the process to die during the first
 	// open, the next one must still know the database is encrypted.
@@ -380,6 +389,13 @@ func (s *Store) open() error {
 	if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		db.Close()
 		return ioError(err, "无法写入数据目录。", "cannot write the data directory")
+	}
+	// A passphrase set by an older build, or a setting cut short between
+	// keys.json and the key's record: the key proved right, seal it now.
+	if kr != nil && !s.keySealed {
+		if err := s.sealDataKey(kr); err != nil {
+			s.log.Warningf("sealing the data key with the passphrase: %s", redactCause(err.Error()))
+		}
 	}
 	if _, err := s.migrateDrafts(); err != nil {
 		db.Close()

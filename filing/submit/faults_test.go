@@ -67,6 +67,8 @@ func TestFault503TwiceThenAcceptSendsEveryByteAgain(t *testing.T) {
 					t.Fatalf("stored %s differs from the original", sha[:12])
 				}
 			}
+			t.Logf("503 twice, then accepted: %d submissions, %d stored, %d bytes sent on each attempt",
+				stats.Submissions.Load(), stats.Stored.Load(), finals[1])
 		})
 	}
 }
@@ -87,6 +89,7 @@ func TestFaultLongRetryAfterEndsTheCallWithTheWait(t *testing.T) {
 	if n := rb.Stats().Submissions.Load(); n != 1 {
 		t.Fatalf("%d requests; a wait over the cap must end the call", n)
 	}
+	t.Logf("503 with Retry-After 600: %d request, the call ends with the wait (%s)", rb.Stats().Submissions.Load(), he.RetryAfter)
 }
 
 func TestFaultConnectionDroppedAfterStoreYieldsOneFiling(t *testing.T) {
@@ -113,6 +116,8 @@ func TestFaultConnectionDroppedAfterStoreYieldsOneFiling(t *testing.T) {
 			t.Fatal("stored file differs")
 		}
 	}
+	t.Logf("connection dropped after the backend stored: %d submissions, %d stored, %d replayed",
+		s.Submissions.Load(), s.Stored.Load(), s.Replayed.Load())
 }
 
 func TestFaultBackendDownThenUpGoesThroughUnattended(t *testing.T) {
@@ -142,6 +147,7 @@ func TestFaultBackendDownThenUpGoesThroughUnattended(t *testing.T) {
 	if got.RemoteID == "" || srv.Stats().Stored.Load() != 1 || got.Error != nil {
 		t.Fatalf("accepted %+v, stored %d", got, srv.Stats().Stored.Load())
 	}
+	t.Logf("backend down, then up: accepted after %d failed rounds, %d stored", got.Attempts-1, srv.Stats().Stored.Load())
 	_ = files
 }
 
@@ -197,6 +203,8 @@ func TestFaultWrongTokenOneMessageNoRetryStorm(t *testing.T) {
 	for _, id := range ids {
 		waitState(t, o, id, Accepted)
 	}
+	t.Logf("wrong token: 1 request refused, %d of %d held with the message, %d stored once the token was fixed",
+		held, len(ids), rb.Stats().Stored.Load())
 }
 
 func TestFault422FieldErrorsBecomeFindings(t *testing.T) {
@@ -233,6 +241,7 @@ func TestFault422FieldErrorsBecomeFindings(t *testing.T) {
 	if rb.Stats().Submissions.Load() != 1 || rb.Stats().Stored.Load() != 0 {
 		t.Fatal("a 422 must be neither retried nor stored")
 	}
+	t.Logf("422: %d submission, %d stored, %d findings", rb.Stats().Submissions.Load(), rb.Stats().Stored.Load(), len(got.Findings))
 	// A refused filing becomes an editable revision too.
 	draft, err := o.NewRevision(sub.ID)
 	if err != nil || draft == "" {
@@ -301,6 +310,7 @@ func TestFaultSlowBackendProgressMovesAndCancelWorks(t *testing.T) {
 	if rb.Stats().Stored.Load() != 0 || got.RemoteID != "" {
 		t.Fatal("a cancelled upload was stored")
 	}
+	t.Logf("slow backend, cancelled: %d of %d bytes sent, %d stored", last, u64(app), rb.Stats().Stored.Load())
 	if err := o.Cancel(subID); err == nil {
 		t.Fatal("cancelling twice is not an error")
 	}

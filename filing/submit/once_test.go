@@ -79,6 +79,7 @@ func TestSubmitOncePerFiling(t *testing.T) {
 	if n := rb.Stats().Stored.Load(); n != 2 {
 		t.Fatalf("stored %d after a deliberate resend, want 2", n)
 	}
+	t.Logf("submitted again after acceptance: 1 stored; after a deliberate resend: %d stored", rb.Stats().Stored.Load())
 }
 
 // TestRerunAfterInterruptionReusesTheKey: the backend stored the filing
@@ -152,6 +153,7 @@ func TestRerunAfterInterruptionReusesTheKey(t *testing.T) {
 			if _, err := o.Submit(tc.rerun(app)); !errors.As(err, &as) || as.Submission.RemoteID != got.RemoteID {
 				t.Fatalf("after acceptance: %v", err)
 			}
+			t.Logf("killed before the answer was recorded, re-run: %d stored, %d replayed", rb.Stats().Stored.Load(), rb.Stats().Replayed.Load())
 		})
 	}
 }
@@ -206,5 +208,6 @@ func TestHangingFilingDoesNotHoldOthers(t *testing.T) {
 			waitState(t, o, id, Accepted)
 		}
 	}
+	t.Logf("one filing hanging: %d of the other %d stored meanwhile", srv.Stats().Stored.Load(), len(ids)-1)
 	stop()
 }

@@ -4,8 +4,10 @@
 package testgen
 
 import (
+	"bytes"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"math"
 	"math/rand/v2"
 
@@ -36,6 +38,14 @@ const (
 	Cluttered
 	// Scanner is a flatbed scan: the document fills the whole frame.
 	Scanner
+	// Flatbed is a flatbed scanner's white bed (the lid's white backing):
+	// the document lies anywhere on it (Pos), scanned at DPI over Bed, the
+	// way agencies scan an ID card in the corner of an A4 scan. The
+	// document keeps its real size; W, H and Fill are ignored.
+	Flatbed
+	// LightDesk is a pale laminate desk (luma ≈ 190): a phone photo on a
+	// light surface, less contrast than PlainDark.
+	LightDesk
 )
 
 // DocSpec describes one generated document picture.
@@ -65,6 +75,41 @@ type DocSpec struct {
 	// on a surface that keeps its colour.
 	Photocopy bool
 	Seed      uint64
+
+	// Flatbed scans: DPI is the scan's resolution (150, 300, 600), Bed the
+	// scanned area in mm (default A4 portrait, 210 × 297), Pos where the
+	// document lies: its top-left corner as a fraction (0–1) of the room
+	// left on the bed each way, 1 mm from the glass's edge at 0 (pushed
+	// into the corner guide). Pos beyond 0–1 pushes it off the scan.
+	DPI float64
+	Bed [2]float64
+	Pos [2]float64
+	// LidOpen scans with the lid up: the bed around the document comes
+	// out near black instead of white.
+	LidOpen bool
+
+	// Tilt is the phone's tilt towards the document, degrees: the far
+	// (top) edge comes out shorter, a keystone.
+	Tilt float64
+	// Light is the light's colour as per-channel gains (warm tungsten ≈
+	// {1.08, 0.97, 0.72}); LightRight, if set, is the light at the right
+	// edge, blended across the picture (mixed window and lamp light).
+	Light, LightRight [3]float64
+	// Shadow darkens the lower left of the picture by this fraction behind
+	// a soft edge (a hand or the phone between lamp and document).
+	Shadow float64
+	// Moire is the amplitude, in levels, of a moiré beat (a scanned
+	// guilloche, a sensor grid).
+	Moire float64
+	// Noise is the amplitude of phone-camera noise, luma plus some chroma
+	// (0: the faint ±2 sensor noise of every generated picture).
+	Noise int
+	// Margin crops the picture to the document plus this fraction of its
+	// short side all round (0: no crop; negative cuts into the document):
+	// a tight crop, or a card image that fills the frame with its edge.
+	Margin float64
+	// Crop asks for the Margin crop (so that a margin of 0 can be asked).
+	Crop bool
 }
 
 // Document draws the picture a spec describes.
@@ -85,6 +130,22 @@ func Document(s DocSpec) *image.NRGBA {
 		dw = s.W
 		s.H = int(math.Round(float64(s.W) * aspect))
 	}
+	var bedW, bedH float64 // Flatbed: the scanned area, canvas pixels
+	if s.Surface == Flatbed {
+		if s.DPI == 0 {
+			s.DPI = 300
+		}
+		if s.Bed == [2]float64{} {
+			s.Bed = [2]float64{210, 297}
+		}
+		px := func(mm float64) float64 { return mm * s.DPI / 25.4 }
+		bedW, bedH = px(s.Bed[0]), px(s.Bed[1])
+		s.W, s.H = int(math.Round(bedW)), int(math.Round(bedH))
+		dw = int(math.Round(px(85.6)))
+		if s.Shape == A4Licence {
+			dw = int(math.Round(px(210)))
+		}
+	}
 	dh := int(math.Round(float64(dw) * aspect))
 
 	var doc *image.NRGBA
@@ -100,6 +161,15 @@ func Document(s DocSpec) *image.NRGBA {
 	var canvas *image.NRGBA
 	cx := float64(s.W)/2 + s.Shift[0]*float64(s.W)
 	cy := float64(s.H)/2 + s.Shift[1]*float64(s.H)
+	if s.Surface == Flatbed {
+		// Turned by Angle, the document's box is larger than dw × dh.
+		th := s.Angle * math.Pi / 180
+		bw := math.Abs(float64(dw)*math.Cos(th)) + math.Abs(float64(dh)*math.Sin(th))
+		bh := math.Abs(float64(dw)*math.Sin(th)) + math.Abs(float64(dh)*math.Cos(th))
+		gap := s.DPI / 25.4 // 1 mm from the glass's edge
+		cx = gap + bw/2 + s.Pos[0]*(bedW-bw-2*gap)
+		cy = gap + bh/2 + s.Pos[1]*(bedH-bh-2*gap)
+	}
 	switch s.Surface {
 	case Scanner:
 		canvas = doc
@@ -112,9 +182,36 @@ func Document(s DocSpec) *image.NRGBA {
 		ex, ey := cx+math.Cos(th)*float64(dw)*0.5, cy+math.Sin(th)*float64(dw)*0.5
 		docCup(canvas, ex+float64(dh)*0.12, ey-float64(dh)*0.15, float64(dh)*0.33)
 		docPen(canvas, cx-float64(dw)*0.55, cy+float64(dh)*0.35, float64(dw)*0.5, -0.5)
+	case Flatbed:
+		if s.LidOpen {
+			canvas = docOpenLid(s.W, s.H)
+		} else {
+			canvas = docWhiteBed(s.W, s.H)
+		}
+		// The lamp throws a thin shadow along the card's lower and right
+		// edges (a card is 0.76 mm thick; a sheet of paper hardly shows one).
+		if s.Shape == IDCard && !s.LidOpen {
+			off := 0.25 * s.DPI / 25.4
+			docPlaceQuad(canvas, docShadowOf(doc), docQuad(cx+off, cy+off, float64(dw), float64(dh), s.Angle, 0))
+		}
+		docPlaceQuad(canvas, doc, docQuad(cx, cy, float64(dw), float64(dh), s.Angle, s.Tilt))
 	default:
-		canvas = docDarkTable(rng, s.W, s.H)
-		docPlace(canvas, doc, cx, cy, s.Angle)
+		if s.Surface == LightDesk {
+			canvas = docLightDesk(rng, s.W, s.H)
+		} else {
+			canvas = docDarkTable(rng, s.W, s.H)
+		}
+		if s.Tilt != 0 {
+			docPlaceQuad(canvas, doc, docQuad(cx, cy, float64(dw), float64(dh), s.Angle, s.Tilt))
+		} else {
+			docPlace(canvas, doc, cx, cy, s.Angle)
+		}
+	}
+	if s.Light != [3]float64{} {
+		docLight(canvas, s.Light, s.LightRight)
+	}
+	if s.Shadow > 0 {
+		docShadow(canvas, s.Shadow)
 	}
 	if s.Glare > 0 {
 		th := s.Angle * math.Pi / 180
@@ -133,11 +230,255 @@ func Document(s DocSpec) *image.NRGBA {
 	if s.Grey {
 		docGrey(canvas, 0, 0)
 	}
+	if s.Moire > 0 {
+		docMoire(canvas, s.Moire)
+	}
 	if s.Blur > 0 {
 		canvas = dimg.Blur(canvas, s.Blur)
 	}
-	docNoise(canvas, rng, 2)
+	if s.Noise > 0 {
+		docPhoneNoise(canvas, rng, s.Noise)
+	} else {
+		docNoise(canvas, rng, 2)
+	}
+	if s.Crop || s.Margin != 0 {
+		q := docQuad(cx, cy, float64(dw), float64(dh), s.Angle, s.Tilt)
+		x0, y0, x1, y1 := q[0][0], q[0][1], q[0][0], q[0][1]
+		for _, p := range q[1:] {
+			x0, y0, x1, y1 = min(x0, p[0]), min(y0, p[1]), max(x1, p[0]), max(y1, p[1])
+		}
+		m := s.Margin * float64(min(dw, dh))
+		r := image.Rect(int(x0-m), int(y0-m), int(math.Ceil(x1+m)), int(math.Ceil(y1+m))).Intersect(canvas.Rect)
+		canvas = dimg.Crop(canvas, r)
+	}
 	return canvas
+}
+
+// JPEG encodes img at each quality in turn, decoding it in between: a
+// picture saved by the phone, then sent through a chat app that
+// recompresses it. It returns the last file's bytes.
+func JPEG(img image.Image, qualities ...int) []byte {
+	var data []byte
+	for i, q := range qualities {
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+			panic(err) // an in-memory encode of a valid image cannot fail
+		}
+		data = buf.Bytes()
+		if i < len(qualities)-1 {
+			var err error
+			if img, err = jpeg.Decode(bytes.NewReader(data)); err != nil {
+				panic(err)
+			}
+		}
+	}
+	return data
+}
+
+// docQuad is the document's four corners on the canvas (top-left,
+// top-right, bottom-right, bottom-left): dw × dh centred at (cx, cy),
+// turned by deg clockwise; tilt (degrees) shortens the top edge and the
+// height, as a phone tilted towards the document sees it.
+func docQuad(cx, cy, dw, dh, deg, tilt float64) [4][2]float64 {
+	k := 0.6 * math.Sin(math.Abs(tilt)*math.Pi/180)
+	hh := dh / 2 * math.Cos(tilt*math.Pi/180)
+	local := [4][2]float64{{-dw / 2 * (1 - k), -hh}, {dw / 2 * (1 - k), -hh}, {dw / 2, hh}, {-dw / 2, hh}}
+	th := deg * math.Pi / 180
+	c, s := math.Cos(th), math.Sin(th)
+	var q [4][2]float64
+	for i, p := range local {
+		q[i] = [2]float64{cx + c*p[0] - s*p[1], cy + s*p[0] + c*p[1]}
+	}
+	return q
+}
+
+// docPlaceQuad draws doc onto the quadrilateral q (corners as docQuad
+// gives them) through the projective map between them, with bilinear
+// sampling and anti-aliased edges.
+func docPlaceQuad(dst, doc *image.NRGBA, q [4][2]float64) {
+	dw, dh := float64(doc.Rect.Dx()), float64(doc.Rect.Dy())
+	inv := docHomographyInv(q)
+	W, H := dst.Rect.Dx(), dst.Rect.Dy()
+	x0, y0, x1, y1 := q[0][0], q[0][1], q[0][0], q[0][1]
+	for _, p := range q[1:] {
+		x0, y0, x1, y1 = min(x0, p[0]), min(y0, p[1]), max(x1, p[0]), max(y1, p[1])
+	}
+	for y := max(int(y0)-2, 0); y < min(int(y1)+3, H); y++ {
+		for x := max(int(x0)-2, 0); x < min(int(x1)+3, W); x++ {
+			px, py := float64(x)+0.5, float64(y)+0.5
+			d := inv[6]*px + inv[7]*py + inv[8]
+			u := (inv[0]*px + inv[1]*py + inv[2]) / d * dw
+			v := (inv[3]*px + inv[4]*py + inv[5]) / d * dh
+			cov := min(u+0.5, dw-u+0.5, v+0.5, dh-v+0.5, 1)
+			if cov <= 0 {
+				continue
+			}
+			r, g, b, a := docBilinear(doc, u-0.5, v-0.5)
+			a *= cov / 255
+			o := dst.PixOffset(x, y)
+			p := dst.Pix[o : o+3]
+			p[0] = docClamp(float64(p[0])*(1-a) + r*a)
+			p[1] = docClamp(float64(p[1])*(1-a) + g*a)
+			p[2] = docClamp(float64(p[2])*(1-a) + b*a)
+		}
+	}
+}
+
+// docHomographyInv is the map from the canvas to the unit square whose
+// corners (0,0), (1,0), (1,1), (0,1) go to q (Heckbert's square-to-quad,
+// inverted by its adjugate), row-major 3 × 3.
+func docHomographyInv(q [4][2]float64) [9]float64 {
+	x0, y0, x1, y1, x2, y2, x3, y3 := q[0][0], q[0][1], q[1][0], q[1][1], q[2][0], q[2][1], q[3][0], q[3][1]
+	dx1, dx2, dx3 := x1-x2, x3-x2, x0-x1+x2-x3
+	dy1, dy2, dy3 := y1-y2, y3-y2, y0-y1+y2-y3
+	var g, h float64
+	if dx3 != 0 || dy3 != 0 {
+		den := dx1*dy2 - dx2*dy1
+		g = (dx3*dy2 - dx2*dy3) / den
+		h = (dx1*dy3 - dx3*dy1) / den
+	}
+	a, b, c := x1-x0+g*x1, x3-x0+h*x3, x0
+	d, e, f := y1-y0+g*y1, y3-y0+h*y3, y0
+	// Adjugate of [[a b c] [d e f] [g h 1]].
+	return [9]float64{
+		e - f*h, c*h - b, b*f - c*e,
+		f*g - d, a - c*g, c*d - a*f,
+		d*h - e*g, b*g - a*h, a*e - b*d,
+	}
+}
+
+// docShadowOf is doc's shape in the grey of a thin shadow.
+func docShadowOf(doc *image.NRGBA) *image.NRGBA {
+	s := image.NewNRGBA(doc.Rect)
+	for i := 0; i < len(s.Pix); i += 4 {
+		s.Pix[i], s.Pix[i+1], s.Pix[i+2], s.Pix[i+3] = 150, 150, 152, doc.Pix[i+3]
+	}
+	return s
+}
+
+// docWhiteBed is a scanner's white lid over the glass: near-white, a
+// little cooler and brighter towards the lamp's end, clipping in places.
+func docWhiteBed(w, h int) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		t := float64(y) / float64(h)
+		r, g, b := 249-2*t, 250-2*t, 252-1*t
+		for x := range w {
+			docSetRGB(img, x, y, r, g, b)
+		}
+	}
+	return img
+}
+
+// docOpenLid is the bed scanned with the lid up: the room's dark ceiling,
+// a little lighter towards the middle.
+func docOpenLid(w, h int) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		dy := float64(y)/float64(h) - 0.5
+		for x := range w {
+			dx := float64(x)/float64(w) - 0.5
+			v := 30 - 40*(dx*dx+dy*dy)
+			docSetRGB(img, x, y, v, v, v+2)
+		}
+	}
+	return img
+}
+
+// docLightDesk is a pale grey-beige laminate with a faint mottle.
+func docLightDesk(rng *rand.Rand, w, h int) *image.NRGBA {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	ph := rng.Float64() * 6
+	col := make([]float64, w)
+	for x := range col {
+		col[x] = 3 * math.Sin(float64(x)*0.007+ph)
+	}
+	for y := range h {
+		dy := float64(y)/float64(h) - 0.5
+		for x := range w {
+			v := 192 + col[x] + 3*math.Sin(float64(y)*0.005) - 14*dy*dy
+			docSetRGB(img, x, y, v+6, v, v-10)
+		}
+	}
+	return img
+}
+
+// docLight multiplies the picture by the light's colour, blended from
+// left to right when right is set.
+func docLight(img *image.NRGBA, left, right [3]float64) {
+	if right == [3]float64{} {
+		right = left
+	}
+	W, H := img.Rect.Dx(), img.Rect.Dy()
+	for x := range W {
+		t := float64(x) / float64(max(W-1, 1))
+		var k [3]float64
+		for c := range 3 {
+			k[c] = left[c]*(1-t) + right[c]*t
+		}
+		for y := range H {
+			o := img.PixOffset(x, y)
+			for c := range 3 {
+				img.Pix[o+c] = docClamp(float64(img.Pix[o+c]) * k[c])
+			}
+		}
+	}
+}
+
+// docShadow darkens the part of the picture below the line from 55 % down
+// the left edge to 60 % along the bottom, behind a soft edge.
+func docShadow(img *image.NRGBA, depth float64) {
+	W, H := img.Rect.Dx(), img.Rect.Dy()
+	ax, ay, bx, by := 0.0, 0.55*float64(H), 0.6*float64(W), float64(H)
+	l := math.Hypot(bx-ax, by-ay)
+	soft := 0.03 * math.Hypot(float64(W), float64(H))
+	for y := range H {
+		for x := range W {
+			// Signed distance, positive below the line.
+			d := ((bx-ax)*(float64(y)-ay) - (by-ay)*(float64(x)-ax)) / l
+			k := min(max(d/soft+0.5, 0), 1)
+			if k == 0 {
+				continue
+			}
+			f := 1 - depth*k*k*(3-2*k)
+			o := img.PixOffset(x, y)
+			for c := range 3 {
+				img.Pix[o+c] = docClamp(float64(img.Pix[o+c]) * f)
+			}
+		}
+	}
+}
+
+// docMoire adds a beat of two fine gratings: a fine carrier whose
+// strength swings slowly across the picture.
+func docMoire(img *image.NRGBA, amp float64) {
+	W, H := img.Rect.Dx(), img.Rect.Dy()
+	for y := range H {
+		for x := range W {
+			fx, fy := float64(x), float64(y)
+			v := amp * math.Cos(2*math.Pi*(0.31*fx+0.07*fy)) * (0.5 + 0.5*math.Cos(2*math.Pi*(0.004*fx+0.009*fy)))
+			o := img.PixOffset(x, y)
+			for c := range 3 {
+				img.Pix[o+c] = docClamp(float64(img.Pix[o+c]) + v)
+			}
+		}
+	}
+}
+
+// docPhoneNoise is a phone camera's noise: luma noise of about ±amp shared
+// by the channels, and chroma noise of about ±amp/2 on each.
+func docPhoneNoise(img *image.NRGBA, rng *rand.Rand, amp int) {
+	ls, cs := uint64(2*amp+1), uint64(amp+1)
+	for i := 0; i < len(img.Pix); i += 4 {
+		r := rng.Uint64()
+		// A triangular luma distribution: the sum of two uniforms.
+		l := int((r&0xffff)%ls+(r>>16&0xffff)%ls) - 2*amp
+		l /= 2
+		for c := range 3 {
+			n := int((r>>(32+10*c))&0x3ff%cs) - amp/2
+			img.Pix[i+c] = docClamp(float64(int(img.Pix[i+c]) + l + n))
+		}
+	}
 }
 
 // docDrawIDCard draws a 身份证-front-like card at w×h.
