@@ -151,6 +151,22 @@ func TestDocumentCalibration(t *testing.T) {
 				}
 			}
 		})
+		// Advice fits the way the picture was made: a scan or a picture the
+		// document fills is never told to use a dark desk; and a measure
+		// taken where no outline is confirmed says what it was taken on.
+		scanned := c.Spec.Surface == "flatbed" || c.Spec.Surface == "scanner" || c.Spec.Crop || c.Spec.Margin != 0
+		for _, ck := range results[i] {
+			if scanned && (strings.Contains(ck.ZH, "深色桌面") || strings.Contains(ck.EN, "dark surface")) {
+				t.Errorf("%s: %s advises a dark desk for a scan or a crop: %s", c.Name, ck.ID, ck.ZH)
+			}
+		}
+		if o, ok := got["outline"]; (!ok || o.Verdict == Doubtful) && got["cropped"].Verdict != Fail {
+			for _, n := range []string{"colour", "exposure"} {
+				if m := got[n].MeasuredIn("zh"); !strings.Contains(m, "未确认") && !strings.Contains(m, "整个画面") {
+					t.Errorf("%s: %s measured where no outline is confirmed, but says %q", c.Name, n, m)
+				}
+			}
+		}
 		for _, n := range names {
 			want, listed := c.Want[n]
 			if want == "any" {
@@ -204,5 +220,20 @@ func TestDocumentCalibration(t *testing.T) {
 	}
 	if fpr > 0.05 {
 		t.Errorf("false passes %.1f %% > 5 %%", 100*fpr)
+	}
+}
+
+// The same spec draws the same pixels, whatever it asks for: the
+// manifest's verdicts stay attached to its documents.
+func TestCalibrationDeterministic(t *testing.T) {
+	s := testgen.DocSpec{Shape: testgen.IDCard, Surface: testgen.Flatbed, DPI: 100, Pos: [2]float64{0.3, 0.6}, Angle: 2,
+		Tilt: 5, Light: [3]float64{1.08, 0.97, 0.72}, Shadow: 0.3, Moire: 4, Noise: 6, Margin: 0.1, Seed: 9}
+	a, b := testgen.Document(s), testgen.Document(s)
+	if !slices.Equal(a.Pix, b.Pix) || a.Rect != b.Rect {
+		t.Fatal("the same spec drew two different pictures")
+	}
+	s.Seed++
+	if slices.Equal(a.Pix, testgen.Document(s).Pix) {
+		t.Error("another seed drew the same noise")
 	}
 }

@@ -94,11 +94,16 @@ type DocumentThresholds struct {
 	// A4 paper 245; a card in the corner leaves 84 % of the band white.
 	BedLuma, BedChroma, BedDelta int
 	BedShare, BedSolid           float64
-	// DeskMaxLuma: a plain border darker than this but brighter than the
-	// Otsu split is a light desk, and the document is what is 2 × BedDelta
-	// brighter than it (ours; calibration: a pale laminate at 180–195
-	// under a card at 226–232).
-	DeskMaxLuma int
+	// A plain border (BedShare of it within ±BedDelta of its median)
+	// brighter than Otsu's split, a light desk or a dull scan, is taken
+	// for the background the same way, by luma alone (calibration: a pale
+	// laminate at 180–195 under a card at 226–232; a dull scan's bed 180
+	// around a card at 165).
+
+	// ShadowRatio: the darkest cell's paper over the brightest below this
+	// warns of a shadow or uneven light (calibration: a soft shadow 0.65,
+	// a deep one 0.35; mixed warm and cool light 0.9).
+	ShadowRatio float64
 
 	// Skew of the rectangle, degrees (§3.2).
 	SkewWarn, SkewFail float64
@@ -150,7 +155,7 @@ var DefaultDocumentThresholds = DocumentThresholds{
 	BedDelta:         10,
 	BedShare:         0.6,
 	BedSolid:         0.85,
-	DeskMaxLuma:      215,
+	ShadowRatio:      0.5,
 	SkewWarn:         10,
 	SkewFail:         20,
 	BlurWarn:         150,
@@ -197,14 +202,18 @@ type docMeasure struct {
 	w, h     int
 	grayFile bool // the file has no colour channels at all
 	found    bool // a component large enough to be the document
-	// scan: the document lies on a scanner's white bed and was found
-	// against it.
-	scan    bool
-	fills   bool // it touches all four edges: a scan or a tight crop
-	touches []string
-	fill    float64 // hull area / minimum rectangle area
-	aspect  float64 // long/short
-	rect    rotRect
+	// plain: the document was found against a plain border brighter than
+	// Otsu's split (a light desk, a dull scan), scan: against a scanner's
+	// white bed.
+	plain, scan bool
+	// evenness is the darkest part of the document's paper over the
+	// brightest (90th-percentile luma of a 4 × 4 grid's cells): a shadow.
+	evenness float64
+	fills    bool // it touches all four edges: a scan or a tight crop
+	touches  []string
+	fill     float64 // hull area / minimum rectangle area
+	aspect   float64 // long/short
+	rect     rotRect
 	// quadFill is the area of the hull's four corners over the hull's,
 	// quadAspect and keystone their proportions (quadShape).
 	quadFill, quadAspect, keystone float64
@@ -255,34 +264,40 @@ func measureDocument(w *Working, t DocumentThresholds) docMeasure {
 	// document is then what differs from the bed, found against white
 	// rather than against a dark table, provided it is solid (a card); a
 	// page's paper is as white as the bed, and only its print differs.
-	if bedL, ok := whiteBed(img, luma, W, H, t); ok {
+	var hist [256]int
+	for _, v := range luma {
+		hist[v]++
+	}
+	th = docThreshold(&hist)
+	bedL, white := whiteBed(img, luma, W, H, t)
+	bL, share := borderLevel(luma, W, H, t.BedDelta)
+	if !white {
+		bedL = bL
+	}
+	// A plain border that Otsu's split would count as document (a light
+	// desk, a scan turned dull) is the background too: the document is
+	// what differs from it, if that is solid.
+	if white || (share >= t.BedShare && bL >= th) {
 		for i, v := range luma {
 			p := img.Pix[4*i : 4*i+3 : 4*i+3]
-			if int(v) < bedL-t.BedDelta || int(max(p[0], p[1], p[2]))-int(min(p[0], p[1], p[2])) > t.BedChroma {
+			if d := int(v) - bedL; d > t.BedDelta || d < -t.BedDelta ||
+				(white && int(max(p[0], p[1], p[2]))-int(min(p[0], p[1], p[2])) > t.BedChroma) {
 				mask[i] = 1
 			}
 		}
 		opening(mask, W, H, r)
 		c = largestComponent(mask, W, H, labels)
-		if float64(c.area) >= t.MinArea*float64(W*H) {
+		// On a white bed the document is darker; on a plain border that is
+		// not white it must be brighter (a card on a light desk), or the
+		// "border" may be the document itself, cropped to its edge, and the
+		// solid thing inside it its portrait.
+		if float64(c.area) >= t.MinArea*float64(W*H) && (white || meanOf(luma, mask, W, c) > float64(bedL)) {
 			if ha := polygonArea(c.hull()); ha > 0 && float64(c.area)/ha >= t.BedSolid {
-				m.scan = true
+				m.plain, m.scan = true, white
 			}
 		}
-		th = bedL - t.BedDelta
 	}
-	if !m.scan {
-		var hist [256]int
-		for _, v := range luma {
-			hist[v]++
-		}
-		th = docThreshold(&hist)
-		// A plain light desk would count as document under Otsu's split
-		// (the dark print pulls it down): the document is then what is
-		// clearly brighter than the desk.
-		if bL, share := borderLevel(luma, W, H, t.BedDelta); share >= t.BedShare && bL >= th && bL < t.DeskMaxLuma {
-			th = bL + 2*t.BedDelta
-		}
+	if !m.plain {
 		for i, v := range luma {
 			mask[i] = 0
 			if int(v) > th {
@@ -313,7 +328,7 @@ func measureDocument(w *Working, t DocumentThresholds) docMeasure {
 		// A scan or a tight crop: the page reaches every edge and is most
 		// of the frame (a bright photo of anything also touches all four).
 		// A card on a white bed is neither, wherever it lies.
-		m.fills = !m.scan && ((len(m.touches) == 4 && float64(c.area) >= t.FillsArea*float64(W*H)) ||
+		m.fills = !m.plain && ((len(m.touches) == 4 && float64(c.area) >= t.FillsArea*float64(W*H)) ||
 			brightBorder(luma, W, H, th))
 	}
 	switch {
@@ -356,6 +371,7 @@ func measureDocument(w *Working, t DocumentThresholds) docMeasure {
 	}
 
 	m.doc = regionStats(img, luma, inDoc, t)
+	m.evenness = evenness(luma, inDoc, W, m.box)
 	if m.doc.area == 0 {
 		return m
 	}
@@ -544,6 +560,64 @@ func whiteBed(img *image.NRGBA, luma []uint8, w, h int, t DocumentThresholds) (i
 	return (sum + bed/2) / bed, true
 }
 
+// evenness is the lowest over the highest 90th-percentile luma of the
+// cells of a 4 × 4 grid over box that lie at least 80 % in the document
+// (1 when fewer than two do): the paper's brightness from end to end.
+func evenness(luma, in []uint8, w int, box image.Rectangle) float64 {
+	const n = 4
+	lo, hi := 256, -1
+	for j := range n {
+		for i := range n {
+			c := image.Rect(box.Min.X+i*box.Dx()/n, box.Min.Y+j*box.Dy()/n, box.Min.X+(i+1)*box.Dx()/n, box.Min.Y+(j+1)*box.Dy()/n)
+			var hist [256]int
+			cnt := 0
+			for y := c.Min.Y; y < c.Max.Y; y++ {
+				for x := c.Min.X; x < c.Max.X; x++ {
+					if in[y*w+x] != 0 {
+						hist[luma[y*w+x]]++
+						cnt++
+					}
+				}
+			}
+			if cnt == 0 || cnt*5 < c.Dx()*c.Dy()*4 {
+				continue
+			}
+			acc, p90 := 0, 0
+			for v, h := range hist {
+				acc += h
+				if acc*10 >= cnt*9 {
+					p90 = v
+					break
+				}
+			}
+			lo, hi = min(lo, p90), max(hi, p90)
+		}
+	}
+	if hi <= 0 || lo > 255 {
+		return 1
+	}
+	return float64(lo) / float64(hi)
+}
+
+// meanOf is the mean luma of the set pixels of mask within component
+// c's rows: the component's own, but for a stray pixel of another.
+func meanOf(luma, mask []uint8, w int, c component) float64 {
+	var sum, n int64
+	for i, r := range c.rows {
+		if r[0] < 0 {
+			continue
+		}
+		row := (c.box.Min.Y + i) * w
+		for x := int(r[0]); x <= int(r[1]); x++ {
+			if mask[row+x] != 0 {
+				sum += int64(luma[row+x])
+				n++
+			}
+		}
+	}
+	return float64(sum) / float64(max(n, 1))
+}
+
 // borderLevel is the median luma of the frame's edge band and the share
 // of the band within ±delta of it.
 func borderLevel(luma []uint8, w, h, delta int) (int, float64) {
@@ -723,8 +797,9 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 			bi("纸张底色 ≥ "+percent(t.PaperMin), "paper ≥ "+percent(t.PaperMin)),
 			"画面被一张不像证件的图片占满（缺少大面积的纸张底色），无法确认是证件："+reshootZH,
 			"the picture is filled by something that does not look like a document (no large area of blank paper), so it cannot be confirmed: "+reshootEN))
-	case m.fills && p.card && m.cornersInside == 4:
-		// A whole card's rounded corners show what it lay on.
+	case m.fills && p.card && m.cornersInside == 4 && aspectOK(m.aspect, t.AspectTolerance):
+		// A whole card's rounded corners show what it lay on (a frame of
+		// another shape is no card cut to its edge).
 		cropped, trusted = true, true
 		add(doc("document.cropped", Fail, bi("占满画面，四角都是证件本身", "fills the frame, all four corners are card"),
 			bi("四角露出圆角外的背景", "the background shows past the rounded corners"),
@@ -758,7 +833,7 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		// but whole: its proportions are its kind's.
 		trusted = true
 		outlineOK()
-		add(doc("document.cropped", Pass, bi("贴着"+strings.Join(touchedZH, "、")+"边，长宽比完整", "against the "+strings.Join(m.touches, ", ")+" edge, proportions whole"),
+		add(doc("document.cropped", Pass, bi("贴着"+strings.Join(touchedZH, "、")+"边，长宽比完整", "against the "+strings.Join(m.touches, " and ")+map[bool]string{true: " edges", false: " edge"}[len(m.touches) > 1]+", proportions whole"),
 			bi(fmt.Sprintf("长宽比 %.3f ± %.0f %%", p.aspect, 100*t.CompleteAspect), fmt.Sprintf("aspect %.3f ± %.0f %%", p.aspect, 100*t.CompleteAspect)),
 			"证件贴着画面边缘，但四边完整", "the document lies against the picture's edge but no edge is cut off"))
 	case len(m.touches) > 0 && m.fill >= t.CroppedFill:
@@ -855,7 +930,7 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 		whereMean = bi("整个画面平均亮度", "whole-picture mean luma")
 	case unsure:
 		where = bi("检测到的证件区域（轮廓未确认）", "the region taken for the document (outline not confirmed)")
-		whereMean = bi("检测到的证件区域平均亮度", "mean luma of the region taken for the document")
+		whereMean = bi("检测到的证件区域（轮廓未确认）平均亮度", "mean luma of the region taken for the document (outline not confirmed)")
 	}
 	// demote turns a failure measured on an unconfirmed region into a doubt.
 	demote := func(c Check) Check {
@@ -985,9 +1060,24 @@ func judgeDocument(w *Working, kind Kind, m docMeasure, t DocumentThresholds) []
 			addOut(demote(doc("document.exposure", Fail, measured, threshold,
 				where.zh+"太暗："+darkZH, where.en+" is too dark: "+darkEN)))
 		case over:
-			addOut(demote(doc("document.exposure", Fail, measured, threshold,
+			// Clipping is clipping whatever the picture: measured on the
+			// whole picture, it is a fact about it and fails as it is.
+			c := doc("document.exposure", Fail, measured, threshold,
 				where.zh+"过曝，浅色部分和文字发白看不清："+overZH,
-				where.en+" is over-exposed, light areas and text are washed out: "+overEN)))
+				where.en+" is over-exposed, light areas and text are washed out: "+overEN)
+			if m.found && !m.fills {
+				c = demote(c)
+			}
+			addOut(c)
+		case trusted && m.evenness < t.ShadowRatio:
+			e := percent(m.evenness)
+			measured.zh += "，纸面最暗处亮度为最亮处的 " + e
+			measured.en += ", the paper's darkest part at " + e + " of its brightest"
+			threshold.zh += "，最暗处 ≥ 最亮处的 " + percent(t.ShadowRatio)
+			threshold.en += ", darkest ≥ " + percent(t.ShadowRatio) + " of the brightest"
+			addOut(doc("document.exposure", Warn, measured, threshold,
+				fmt.Sprintf("证件上光照不均（最暗处只有最亮处的 %s），可能有阴影遮住文字：请在均匀的光线下重拍，不要让手或手机挡住光", e),
+				fmt.Sprintf("the light on the document is uneven (its darkest part is at %s of its brightest), a shadow may hide text: shoot again in even light, without your hand or the phone blocking it", e)))
 		default:
 			addOut(doc("document.exposure", Pass, measured, threshold, where.zh+"曝光正常", "the exposure of "+where.en+" is fine"))
 		}

@@ -11,7 +11,7 @@
 #      WALK_DOCS   when set (e.g. docs/screenshots), refresh the pictures there from a passing walk
 #      WALK_IMAGES folder holding the pictures to upload (default: made by scripts/walkimages.go)
 #      GO          the go command, to make those pictures (default: go)
-# Needs: Xvfb, xkbcomp (x11-xkb-utils, which Xvfb depends on), xdotool, ImageMagick (import, convert, compare).
+# Needs: Xvfb, xdotool, xclip, ImageMagick (import, convert, compare).
 #
 # Layout: the window is 1100×760 at 0,0 (gui/ui.go). Every coordinate and keystroke of a step sits
 # in that step's function (step*), so a change in the window means changing one function. Fields are
@@ -31,7 +31,7 @@ BIN="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 GO="${GO:-go}"
 
-for t in Xvfb xdotool xkbcomp; do
+for t in Xvfb xdotool xclip; do
   command -v "$t" >/dev/null || die "'$t' not found (make deps-test installs it)"
 done
 im() {
@@ -96,43 +96,20 @@ click() { # click X Y (window coordinates)
 }
 key() { xdotool key --delay 60 "$@"; sleep 0.25; }
 tab() { key Tab; }
-# Chinese: xdotool would bind each character to a spare key just for the keystroke, and GLFW
-# sometimes looks the key up after xdotool has unbound it (a lost character). So every character the
-# walk types gets a key of its own in the X keymap before the app starts (map_chars, with xkbcomp:
-# the multimedia keys <I2xx>), and is then pressed by its keysym.
-KEYED=
-map_chars() { # map_chars TEXT...
-  local all="$*" i c syms=
-  for ((i = 0; i < ${#all}; i++)); do
-    c="${all:i:1}"
-    [[ "$c" == [[:ascii:]] ]] && continue
-    case "$KEYED" in *"$c"*) continue ;; esac
-    KEYED+="$c"
-    syms+=" $(printf 'U%04X' "'$c")"
-  done
-  xkbcomp -w 0 "$DISPLAY" "$WORK/keymap.xkb" 2>/dev/null || die "xkbcomp could not read the keymap"
-  awk -v syms="$syms" '
-    BEGIN { n = split(syms, s, " "); i = 0 }
-    i < n && /^[ \t]*key <I2[0-9][0-9]>[ \t]*\{.*\};[ \t]*$/ {
-      match($0, /<I2[0-9][0-9]>/); print "    key " substr($0, RSTART, RLENGTH) " { [ " s[++i] " ] };"; next }
-    { print }
-    END { if (i < n) { print "walk: only " i " spare keys for " n " characters" > "/dev/stderr"; exit 1 } }
-  ' "$WORK/keymap.xkb" >"$WORK/keymap-walk.xkb" || die "not enough spare keys in the keymap"
-  xkbcomp -w 0 "$WORK/keymap-walk.xkb" "$DISPLAY" 2>/dev/null || die "xkbcomp could not load the walk's keymap"
-}
-# typ TEXT: ASCII with xdotool type; every other character by its own key (map_chars).
+# Chinese goes in by the clipboard (xclip, then Ctrl+V), as a person pastes it: xdotool can only type a
+# character outside the keymap by binding it to a spare key for the keystroke, and on a loaded machine
+# GLFW sometimes looks the key up after it was unbound (a lost character).
+# typ TEXT: ASCII with xdotool type; text with any other character pasted whole.
 typ() {
-  local s="$1" i c ascii=
-  for ((i = 0; i < ${#s}; i++)); do
-    c="${s:i:1}"
-    if [[ "$c" == [[:ascii:]] ]]; then ascii+="$c"; continue; fi
-    [ -n "$ascii" ] && xdotool type --delay 40 -- "$ascii"
-    ascii=
-    case "$KEYED" in *"$c"*) ;; *) fail "typ: '$c' has no key (add the text to map_chars)" ;; esac
-    xdotool key --delay 40 "$(printf 'U%04X' "'$c")"
-  done
-  [ -n "$ascii" ] && xdotool type --delay 40 -- "$ascii"
-  sleep 0.2
+  local s="$1"
+  if [[ "$s" == *[![:ascii:]]* ]]; then
+    printf '%s' "$s" | xclip -selection clipboard -display "$DISPLAY" || fail "typ: xclip could not set the clipboard"
+    sleep 0.2
+    xdotool key --delay 60 ctrl+v
+  else
+    xdotool type --delay 40 -- "$s"
+  fi
+  sleep 0.3
 }
 
 # ---------------------------------------------------------------- what the window shows
@@ -296,7 +273,6 @@ ICP_NUMBER=津ICP备2021003158号-1
 MOBILE=13820010001
 EMERGENCY=13920020002
 PASSWORD=Walk-pass-2026
-map_chars "$APPLICANT" "$SITE_NAME" "$CITY" "$DISTRICT" "$STREET" "$ICP_NUMBER"
 
 # --quit-after is only a safety net; the walk ends the app itself.
 "${HIDE[@]}" "${RUN_ENV[@]}" "$BIN" --data-dir "$WORK/data" --quit-after 900s >"$LOG" 2>&1 &
