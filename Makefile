@@ -15,7 +15,7 @@ export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 # apt packages: to compile (cgo, GLFW, go-gl) and, on top, to run the window smoke test.
 APT_BUILD := gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev
-APT_TEST  := xvfb xdotool imagemagick libgl1-mesa-dri x11-utils
+APT_TEST  := xvfb xdotool xclip imagemagick libgl1-mesa-dri x11-utils
 # and, for `make release`: the Windows cross compiler (binutils come with it) and xz for the archive.
 APT_RELEASE := gcc-mingw-w64-x86-64-win32 xz-utils
 FYNE_TOOLS  := fyne.io/tools/cmd/fyne@v1.7.4
@@ -99,7 +99,7 @@ unit:
 # it is re-run, the backend failing closed, SIGKILL loops on the store (200 kills, no acknowledged
 # save lost, no false "damaged"), hostile spreadsheets and images (bytes allocated while refusing),
 # and the peak RSS of batch import/check/report at 10,000 and 20,000 rows (at most 300 MB).
-# `unit` skips exactly these (same pattern), so none runs twice. About 3 minutes on 2 cores;
+# `unit` skips exactly these (same pattern), so none runs twice. 37 s to 1m26s on 2 shared cores;
 # FAULTS_TIMEOUT bounds it. More kills: make faults STORE_KILLS=2000 FAULTS_TIMEOUT=30m.
 FAULT_TESTS := ^(TestFault.*|TestSubmitOncePerFiling|TestRerunAfterInterruptionReusesTheKey|TestHangingFilingDoesNotHoldOthers|TestConcurrentSameKeyStoresOnce|TestNewRefusesNoTokenUnlessMeant|TestAuthSchemeIsCaseInsensitive|TestSecretsInTheApplicationPartKeptOnlyAsHMAC|TestBackendFailsClosed|TestKillLoopNeverCriesWolf|TestKilledWriterLosesNoAcknowledgedSave|TestKilledMigrationLeavesTheStoreUsable|TestHostileSheetsRefused|TestRowCapBoundary|TestReportLinear|TestSharedCertificateMessages|TestDecodeBudgetInBytes|TestOpenRefusesBombsBeforeAllocating|TestOpenRefusesScanBombs|TestBatchPeakRSS)$$
 FAULT_PKGS    := . ./filing/submit ./filing/backend ./filing/store ./filing/batch ./imaging

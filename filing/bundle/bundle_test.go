@@ -179,9 +179,18 @@ func TestExportWithSecretsNeedsUnlockedStore(t *testing.T) {
 	s, _ := store.Open(store.Options{Dir: dir, Passphrase: filing.NewSecret("pw")})
 	fillStore(t, s, 1)
 	s.Close()
-	s, _ = store.Open(store.Options{Dir: dir})
+	// A store with a passphrase opens only with it (it seals the data
+	// key); locked again, its saved secrets cannot be read.
+	if _, err := store.Open(store.Options{Dir: dir}); err == nil {
+		t.Fatal("a store with a passphrase opened without it")
+	}
+	s, err := store.Open(store.Options{Dir: dir, Passphrase: filing.NewSecret("pw")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer s.Close()
-	_, err := Export(io.Discard, s, ExportOptions{SecretsPassphrase: filing.NewSecret("x")})
+	s.Lock()
+	_, err = Export(io.Discard, s, ExportOptions{SecretsPassphrase: filing.NewSecret("x")})
 	var be *Error
 	if !errors.As(err, &be) || be.Code != CodeSecrets {
 		t.Errorf("export with secrets from a locked store: %v", err)

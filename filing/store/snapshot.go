@@ -74,16 +74,40 @@ func (s *Store) writeSnapshot() (SnapshotInfo, error) {
 	// way to the file (a store of 20,000 drafts has a 40 MB stream, which
 	// a sealed copy and a framed copy made 160 MB at the close of a batch
 	// import). The bytes are those of gcmSeal and frameSnapshot.
+	backup := func(w io.Writer) error {
+		b := s.db.NewStream()
+		b.LogPrefix = "snapshot"
+		// One reader, and each of its batches (16 MB at most) written out
+		// as it comes instead of Badger's gathering them into one of up to
+		// 100 MB first, which it then copies twice more (decoded,
+		// encoded). The stream is the same list of KV lists, only shorter
+		// ones.
+		b.NumGo = 1
+		b.MaxSize = 1
+		b.ChooseKey = func(item *badger.Item) bool { return !bytes.HasPrefix(item.Key(), []byte(prefixCache)) }
+		_, err := b.Backup(w, 0)
+		return err
+	}
+	// Measured first, so the buffer is made once at its size: growing it
+	// by doubling held up to twice the stream at the close of a batch
+	// import. The second pass costs a fraction of a second at 20,000
+	// drafts; a write in between only means the buffer grows after all.
+	var measured countingWriter
+	if err := backup(&measured); err != nil {
+		return SnapshotInfo{}, dbError(err)
+	}
 	var g cipher.AEAD
 	var stream bytes.Buffer
+	room := 0
 	if encrypted {
 		g = snapshotGCM(s.snapKey)
+		room = g.NonceSize() + g.Overhead()
+	}
+	stream.Grow(int(measured) + room + 4<<10)
+	if encrypted {
 		stream.Write(make([]byte, g.NonceSize()))
 	}
-	backup := s.db.NewStream()
-	backup.LogPrefix = "snapshot"
-	backup.ChooseKey = func(item *badger.Item) bool { return !bytes.HasPrefix(item.Key(), []byte(prefixCache)) }
-	if _, err := backup.Backup(&stream, 0); err != nil {
+	if err := backup(&stream); err != nil {
 		return SnapshotInfo{}, dbError(err)
 	}
 	body := stream.Bytes()
@@ -122,6 +146,14 @@ func (s *Store) writeSnapshot() (SnapshotInfo, error) {
 		return SnapshotInfo{}, ioError(err, "写入快照失败。", "writing the snapshot failed")
 	}
 	return SnapshotInfo{Name: name, Taken: now, Size: size, Encrypted: encrypted}, nil
+}
+
+// countingWriter counts what is written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // snapshotGCM is the AES-256-GCM of gcmSeal, for sealing in place.
