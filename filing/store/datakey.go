@@ -275,8 +275,8 @@ func loadDataKey(opts Options, dir string, place KeyPlace, kr *keyring) (foundKe
 		errs = append(errs, fmt.Errorf("%s: %w", p, err))
 	}
 	return foundKey{}, newError(ErrKeyMissing, errors.Join(errs...),
-		"找不到这份数据的密钥（系统凭据管理器和本机密钥文件中都没有），数据无法读取。",
-		"the key of this data is in neither the system credential store nor the local key file, so the data cannot be read")
+		"找不到这份数据的密钥（系统凭据管理器和本机密钥文件中都没有），数据无法读取。如果数据目录是从另一台电脑或另一个用户账户复制来的，密钥留在了那里：请在原处打开程序，把备案导出为 .icpf 文件再在这里导入。",
+		"the key of this data is in neither the system credential store nor the local key file, so the data cannot be read. If the data directory was copied from another computer or user account, its key stayed there: open the app there, export the filings as an .icpf file and import that here")
 }
 
 // deleteDataKey removes the data key of dir from both places.
