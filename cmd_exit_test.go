@@ -40,12 +40,12 @@ func TestExitAlreadyOpenEveryCommand(t *testing.T) {
 // and backend, still works, with a one-line notice on stderr naming
 // --data-dir; --data-dir itself prints none.
 func TestOldDataFlagStillWorks(t *testing.T) {
-	dir, _, _ := draftsFixture(t)
+	dir, passFile, _ := draftsFixture(t)
 	for _, tc := range []struct {
 		flag   string
 		notice bool
 	}{{"--data-dir", false}, {"--data", true}, {"-data", true}} {
-		code, stdout, stderr := runCLI("drafts", "list", tc.flag, dir, "--lang", "en")
+		code, stdout, stderr := runCLI("drafts", "list", tc.flag, dir, "--passphrase-file", passFile, "--lang", "en")
 		if code != exitClean || !strings.Contains(stdout, "1 drafts") {
 			t.Fatalf("%s: exit %d\n%s%s", tc.flag, code, stdout, stderr)
 		}
@@ -54,7 +54,7 @@ func TestOldDataFlagStillWorks(t *testing.T) {
 		}
 	}
 	// submit and status take the same flag.
-	code, _, stderr := runCLI("status", "icpf-00000000000000000000000000000000", "--data", dir)
+	code, _, stderr := runCLI("status", "icpf-00000000000000000000000000000000", "--data", dir, "--passphrase-file", passFile)
 	if code != exitUnreadable || !strings.Contains(stderr, "--data-dir") || !strings.Contains(stderr, "icpf-0000") {
 		t.Fatalf("status --data: exit %d: %s", code, stderr)
 	}
