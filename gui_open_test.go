@@ -16,7 +16,6 @@ import (
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/store"
-	"github.com/icpfiling/icpfiling/gui"
 )
 
 // walkObjects visits o and everything inside it.
@@ -45,9 +44,6 @@ func findIn[T fyne.CanvasObject](o fyne.CanvasObject, ok func(T) bool) (found T)
 // place and records how it ended.
 func testOpening(t *testing.T, dir string) (*storeOpening, *[]*store.Store, *[]error) {
 	a := test.NewTempApp(t)
-	if err := gui.LoadTranslations(""); err != nil {
-		t.Fatal(err)
-	}
 	var opened []*store.Store
 	var failed []error
 	o := &storeOpening{app: a, dir: dir, lang: "en", open: store.Open,
