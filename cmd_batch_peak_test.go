@@ -30,13 +30,7 @@ func init() {
 	}
 	cleanup := testconfig.Isolate()
 	code := cmdBatch(strings.Split(args, "\x1f"), io.Discard, os.Stderr)
-	if status, err := os.ReadFile("/proc/self/status"); err == nil {
-		for _, line := range strings.Split(string(status), "\n") {
-			if strings.HasPrefix(line, "VmHWM:") {
-				fmt.Println(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")))
-			}
-		}
-	}
+	testconfig.PrintPeakRSS()
 	cleanup()
 	os.Exit(code)
 }

@@ -308,15 +308,7 @@ func TestMain(m *testing.M) {
 	defer cleanup()
 	if what := os.Getenv("BATCH_LIMITS_CHILD"); what != "" {
 		code := limitsChild(what)
-		// The child's own high-water mark: getrusage's ru_maxrss also
-		// counts the parent's memory at the fork (Linux keeps it over exec).
-		if status, err := os.ReadFile("/proc/self/status"); err == nil {
-			for _, line := range strings.Split(string(status), "\n") {
-				if strings.HasPrefix(line, "VmHWM:") {
-					fmt.Println(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")))
-				}
-			}
-		}
+		testconfig.PrintPeakRSS()
 		cleanup()
 		os.Exit(code)
 	}

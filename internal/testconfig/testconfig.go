@@ -5,7 +5,9 @@ package testconfig
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/zalando/go-keyring"
@@ -38,4 +40,20 @@ func Main(m *testing.M) {
 	code := m.Run()
 	cleanup()
 	os.Exit(code)
+}
+
+// PrintPeakRSS prints this process's peak resident memory ("VmHWM" of
+// /proc/self/status, e.g. "215432 kB") on a line of its own: what a
+// child process of a memory test reports to its parent. getrusage's
+// ru_maxrss would also count the parent's memory at the fork.
+func PrintPeakRSS() {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			fmt.Println(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")))
+		}
+	}
 }
