@@ -130,8 +130,7 @@ func (t *hintTap) Tapped(e *fyne.PointEvent) {
 	if t.view.full != "" {
 		text = t.view.full
 	}
-	full := widget.NewLabel(text)
-	full.Wrapping = textWrap()
+	full := newParagraph(text)
 	full.Importance = t.hint.Importance
 	pop := widget.NewPopUp(full, c)
 	width := fyne.Min(c.Size().Width*0.6, 560)

@@ -95,7 +95,7 @@ func TestFindingDoesNotMoveTheNextField(t *testing.T) {
 		}
 	}
 	pop, ok := w.Canvas().Overlays().Top().(*widget.PopUp)
-	if !ok || !strings.Contains(pop.Content.(*widget.Label).Text, strings.Repeat("很长的后端说明", 40)) {
+	if !ok || !strings.Contains(pop.Content.(*Paragraph).Text, strings.Repeat("很长的后端说明", 40)) {
 		t.Error("tapping a finding does not show its full text")
 	} else {
 		pop.Hide()

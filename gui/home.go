@@ -50,7 +50,7 @@ type Home struct {
 	list     *widget.List
 	rows     []DraftSummary
 	selected int
-	status   *widget.Label
+	status   *Paragraph
 	undo     func() error
 	undoBtn  *widget.Button
 	bar      *overflowBar
@@ -85,8 +85,7 @@ func newHome(ui *UI) *Home {
 		})
 	h.list.OnSelected = func(id widget.ListItemID) { h.selected = id }
 	h.list.OnUnselected = func(widget.ListItemID) { h.selected = -1 }
-	h.status = widget.NewLabel("")
-	h.status.Wrapping = textWrap()
+	h.status = newParagraph("")
 	h.undoBtn = widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), h.undoDelete)
 	h.undoBtn.Hide()
 

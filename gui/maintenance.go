@@ -14,11 +14,9 @@ import (
 // ShowCrashReport offers the report of the last run's crash (already
 // redacted): read it, copy it for a bug report, or delete it.
 func (ui *UI) ShowCrashReport(report string, deleteReport func() error) {
-	intro := widget.NewLabel(lang.L("The app stopped unexpectedly last time. This is its report, with personal data removed. You can copy it into a bug report, or delete it."))
-	intro.Wrapping = textWrap()
-	text := widget.NewLabel(report)
+	intro := newParagraph(lang.L("The app stopped unexpectedly last time. This is its report, with personal data removed. You can copy it into a bug report, or delete it."))
+	text := newParagraph(report)
 	text.TextStyle.Monospace = true
-	text.Wrapping = textWrap()
 	var d *dialog.CustomDialog
 	copyBtn := widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		ui.app.Clipboard().SetContent(report)
@@ -48,8 +46,7 @@ func (ui *UI) confirmDeleteAllData() {
 	if ui.DeleteAllData == nil {
 		return
 	}
-	msg := widget.NewLabel(lang.L("This deletes every draft, scan, snapshot, saved setting and log of this app on this computer. Exported bundles you saved elsewhere are kept. It cannot be undone, and the app closes afterwards."))
-	msg.Wrapping = textWrap()
+	msg := newParagraph(lang.L("This deletes every draft, scan, snapshot, saved setting and log of this app on this computer. Exported bundles you saved elsewhere are kept. It cannot be undone, and the app closes afterwards."))
 	d := dialog.NewCustomConfirm(lang.L("Delete all my data"), lang.L("Delete everything"), lang.L("Cancel"), msg, func(ok bool) {
 		if !ok {
 			return

@@ -19,7 +19,7 @@ import (
 type UnlockScreen struct {
 	Window fyne.Window
 	pass   *widget.Entry
-	msg    *widget.Label
+	msg    *Paragraph
 	button *widget.Button
 	forgot *widget.Button
 }
@@ -32,8 +32,7 @@ func NewUnlockScreen(a fyne.App, unlock func(filing.Secret), deleteAll func() er
 	u := &UnlockScreen{Window: a.NewWindow(WindowTitle())}
 	u.pass = widget.NewPasswordEntry()
 	u.pass.SetPlaceHolder(lang.L("Store passphrase"))
-	u.msg = widget.NewLabel("")
-	u.msg.Wrapping = textWrap()
+	u.msg = newParagraph("")
 	submit := func() {
 		if u.pass.Text == "" || u.button.Disabled() {
 			return
@@ -49,8 +48,7 @@ func NewUnlockScreen(a fyne.App, unlock func(filing.Secret), deleteAll func() er
 	u.button.Importance = widget.HighImportance
 	u.forgot = widget.NewButton(lang.L("Forgot the passphrase?"), func() { u.confirmForgot(deleteAll) })
 	u.forgot.Importance = widget.LowImportance
-	intro := widget.NewLabel(lang.L("This data is protected by a store passphrase. Enter it to open your drafts."))
-	intro.Wrapping = textWrap()
+	intro := newParagraph(lang.L("This data is protected by a store passphrase. Enter it to open your drafts."))
 	u.Window.SetContent(container.NewPadded(container.NewVBox(
 		intro, u.pass, u.msg, container.NewHBox(u.button, u.forgot))))
 	u.Window.Resize(fyne.NewSize(520, 240))
@@ -70,8 +68,7 @@ func (u *UnlockScreen) Refused(message string) {
 }
 
 func (u *UnlockScreen) confirmForgot(deleteAll func() error) {
-	msg := widget.NewLabel(lang.L("There is no way to recover a forgotten store passphrase: nobody, including the app's makers, can open the data without it. You can delete all data of this app on this computer and start again empty. Exported bundles you saved elsewhere are kept."))
-	msg.Wrapping = textWrap()
+	msg := newParagraph(lang.L("There is no way to recover a forgotten store passphrase: nobody, including the app's makers, can open the data without it. You can delete all data of this app on this computer and start again empty. Exported bundles you saved elsewhere are kept."))
 	d := dialog.NewCustomConfirm(lang.L("Forgot the passphrase?"), lang.L("Delete everything"), lang.L("Cancel"), msg, func(ok bool) {
 		if !ok {
 			return
@@ -96,8 +93,7 @@ func NewProgressScreen(a fyne.App) *ProgressScreen {
 	p := &ProgressScreen{Window: a.NewWindow(WindowTitle()), bar: widget.NewProgressBar()}
 	head := widget.NewLabel(lang.L("Encrypting your data…"))
 	head.TextStyle.Bold = true
-	note := widget.NewLabel(lang.L("This happens once, after an update. Nothing is lost if it is interrupted: it starts again at the next start."))
-	note.Wrapping = textWrap()
+	note := newParagraph(lang.L("This happens once, after an update. Nothing is lost if it is interrupted: it starts again at the next start."))
 	p.Window.SetContent(container.NewPadded(container.NewVBox(head, p.bar, note)))
 	p.Window.Resize(fyne.NewSize(480, 160))
 	return p

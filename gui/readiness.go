@@ -135,17 +135,20 @@ func (w *Wizard) findingLine(f filing.Finding) string {
 }
 
 // findingLink is a finding as a line that takes the applicant to its
-// field. In the footer it is cut to one line (a long message must not
-// widen the window and shift the form); on the review page it wraps.
-func (w *Wizard) findingLink(f filing.Finding, wrap bool) *widget.Hyperlink {
+// field, cut to one line for the footer: a long message must not widen
+// the window and shift the form.
+func (w *Wizard) findingLink(f filing.Finding) *widget.Hyperlink {
 	l := widget.NewHyperlink(w.findingLine(f), nil)
 	l.OnTapped = func() { w.goTo(f) }
-	if wrap {
-		l.Wrapping = textWrap()
-	} else {
-		l.Truncation = fyne.TextTruncateEllipsis
-	}
+	l.Truncation = fyne.TextTruncateEllipsis
 	return l
+}
+
+// findingParagraph is findingLink whole, wrapped, for the review page.
+func (w *Wizard) findingParagraph(f filing.Finding) *Paragraph {
+	p := newParagraph(w.findingLine(f))
+	p.OnTapped = func() { w.goTo(f) }
+	return p
 }
 
 // goTo shows the step of f and puts the cursor in its field.
@@ -219,7 +222,7 @@ func (w *Wizard) footerList(st filing.StepState) []fyne.CanvasObject {
 			out = append(out, more)
 			break
 		}
-		out = append(out, w.findingLink(f, false))
+		out = append(out, w.findingLink(f))
 	}
 	return out
 }

@@ -24,7 +24,7 @@ import (
 // submitStep is step 8.
 func (w *Wizard) submitStep() fyne.CanvasObject {
 	r := w.ctl.Readiness()
-	parts := []fyne.CanvasObject{paragraph(lang.L("Check everything below before sending: this is what the backend receives. Each section's Edit takes you to its step."))}
+	parts := []fyne.CanvasObject{newParagraph(lang.L("Check everything below before sending: this is what the backend receives. Each section's Edit takes you to its step."))}
 	for _, s := range filing.AllSteps()[:filing.StepSubmit] {
 		if card := w.reviewCard(s, r); card != nil {
 			parts = append(parts, card)
@@ -157,10 +157,9 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 	st := r.Flow.Steps[s]
 	title := fmt.Sprintf("%d  %s", int(s), s.Name(w.lang))
 	if !st.Applies {
-		l := widget.NewLabel(title + " — " + st.Note(w.lang))
+		l := newParagraph(title + " — " + st.Note(w.lang))
 		l.TextStyle.Bold = true
 		l.Importance = widget.LowImportance
-		l.Wrapping = textWrap()
 		return l
 	}
 	var body []fyne.CanvasObject
@@ -169,8 +168,7 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 		for _, rw := range rows {
 			k := widget.NewLabel(rw.label)
 			k.TextStyle.Bold = true
-			v := widget.NewLabel(rw.value)
-			v.Wrapping = textWrap()
+			v := newParagraph(rw.value)
 			if strings.TrimSpace(rw.value) == "" {
 				v.SetText("—")
 			}
@@ -183,12 +181,11 @@ func (w *Wizard) reviewCard(s filing.Step, r filing.Readiness) fyne.CanvasObject
 		body = append(body, thumbs)
 	}
 	for _, f := range footerLines(st) {
-		body = append(body, w.findingLink(f, true))
+		body = append(body, w.findingParagraph(f))
 	}
 	status, imp := w.stepHeadline(st)
-	head := widget.NewLabel(status)
+	head := newParagraph(status)
 	head.Importance = imp
-	head.Wrapping = textWrap()
 	edit := widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { w.show(s) })
 	// A bold line, not a card: a card's title would be larger than the
 	// step's own title above it.
@@ -288,14 +285,14 @@ func (w *Wizard) acknowledgeCard(r filing.Readiness) fyne.CanvasObject {
 	if len(warn) == 0 {
 		return nil
 	}
-	box := container.NewVBox(paragraph(lang.L("The checks could not confirm these files. Replace a file, or tick its line to send it as it is: the reviewers may still return it.")))
+	box := container.NewVBox(newParagraph(lang.L("The checks could not confirm these files. Replace a file, or tick its line to send it as it is: the reviewers may still return it.")))
 	for _, f := range warn {
 		// A short tick with the finding beside it, wrapped: a check box's
 		// own text does not wrap and would widen the window.
 		c := widget.NewCheck(lang.L("Send anyway"), nil)
 		c.SetChecked(a.Acknowledged(f))
 		c.OnChanged = func(on bool) { w.ctl.Acknowledge(f, on); w.rebuild() }
-		box.Add(container.NewBorder(nil, nil, c, nil, paragraph(w.findingLine(f))))
+		box.Add(container.NewBorder(nil, nil, c, nil, newParagraph(w.findingLine(f))))
 	}
 	return section(lang.L("Warnings to confirm"), "", box)
 }

@@ -91,8 +91,7 @@ func (ui *UI) showSettingsThen(closed func()) {
 		items = append(items, widget.NewFormItem("", removePass))
 	}
 	if k, ok := ui.Settings.(interface{ KeyLocationText(lang string) string }); ok && k.KeyLocationText(ui.lang) != "" {
-		where := widget.NewLabel(k.KeyLocationText(ui.lang))
-		where.Wrapping = textWrap()
+		where := newParagraph(k.KeyLocationText(ui.lang))
 		items = append(items, widget.NewFormItem(lang.L("Data key"), where))
 	}
 	var settingsDlg dialog.Dialog
@@ -191,8 +190,7 @@ func (ui *UI) showAbout() {
 	sort.Strings(names)
 	// A list of components beside the selected licence: there is one per
 	// Go module, too many for tabs.
-	text := widget.NewLabel("")
-	text.Wrapping = textWrap()
+	text := newParagraph("")
 	scroll := container.NewVScroll(text)
 	list := widget.NewList(func() int { return len(names) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -219,8 +217,7 @@ func (ui *UI) AskToUnlock() {
 		return
 	}
 	pass := widget.NewPasswordEntry()
-	msg := widget.NewLabel("")
-	msg.Wrapping = textWrap()
+	msg := newParagraph("")
 	var d dialog.Dialog
 	d = dialog.NewForm(lang.L("Unlock"), lang.L("Unlock"), lang.L("Later"),
 		[]*widget.FormItem{widget.NewFormItem(lang.L("Store passphrase"), pass), widget.NewFormItem("", msg)},

@@ -16,7 +16,7 @@ import (
 func (w *Wizard) photoStep() fyne.CanvasObject {
 	fs := w.fields
 	method, _ := w.ctl.Pack().PhotoMethodFor(w.ctl.App().Province, w.ctl.Day())
-	guide := paragraph(lang.L("A good photo: the website owner stands in the middle of the backdrop, upper body visible, the backdrop fills the whole frame, and the top is neither red nor blue (navy counts as blue). Good light, face sharp, head straight."))
+	guide := newParagraph(lang.L("A good photo: the website owner stands in the middle of the backdrop, upper body visible, the backdrop fills the whole frame, and the top is neither red nor blue (navy counts as blue). Good light, face sharp, head straight."))
 	parts := []fyne.CanvasObject{guide}
 	if method != nil && method.Method != "shanghai_app" {
 		parts = append(parts, w.slotCard(lang.L("Website owner's verification photo"), "photo", -1, "photo"))
@@ -57,12 +57,12 @@ func (w *Wizard) smsStep() fyne.CanvasObject {
 	}
 	if len(phones) > 0 {
 		parts = append(parts, section(lang.L("The code goes to"), lang.L("the website owner's contact 1, which must equal the number at the previous provider"),
-			paragraph(strings.Join(phones, "\n"))))
+			newParagraph(strings.Join(phones, "\n"))))
 	}
 	if a.SMS.SentAt != nil && !a.SMS.Verified {
 		if v := w.ctl.Pack().SMSValidityOn(filing.DateOf(*a.SMS.SentAt)); v != nil {
 			deadline := a.SMS.SentAt.Add(time.Duration(v.Hours) * time.Hour)
-			l := paragraph("")
+			l := newParagraph("")
 			l.Importance = widget.WarningImportance
 			countdown := func() {
 				left := deadline.Sub(w.ctl.now()).Round(time.Minute)
@@ -124,7 +124,7 @@ func (w *Wizard) timelineCard(tl []filing.StatusEvent) fyne.CanvasObject {
 			expect = append(expect, name+pickLang(w.lang, "：", ": ")+workingDays(r.MinDays, r.MaxDays))
 		}
 	}
-	return section(lang.L("Status"), strings.Join(expect, " · "), paragraph(strings.Join(lines, "\n")))
+	return section(lang.L("Status"), strings.Join(expect, " · "), newParagraph(strings.Join(lines, "\n")))
 }
 
 // workingDays is a span of working days with its plural and without a
@@ -153,10 +153,10 @@ func durationText(d time.Duration) string {
 // note is a finding that explains a rule (Info) as a line with an info
 // icon, and under it the rule's source and date.
 func (w *Wizard) note(f filing.Finding) fyne.CanvasObject {
-	text := paragraph(f.Message(w.lang))
+	text := newParagraph(f.Message(w.lang))
 	body := container.NewVBox(text)
 	if src := w.ctl.Pack().Cite(f, w.lang); src != "" {
-		s := paragraph(src)
+		s := newParagraph(src)
 		s.Importance = widget.LowImportance
 		s.SizeName = theme.SizeNameCaptionText
 		body.Add(s)
@@ -169,7 +169,7 @@ func (w *Wizard) note(f filing.Finding) fyne.CanvasObject {
 // the largest text on the page; a note goes under the title.
 func section(title, note string, content fyne.CanvasObject) fyne.CanvasObject {
 	if note != "" {
-		n := paragraph(note)
+		n := newParagraph(note)
 		n.Importance = widget.LowImportance
 		content = container.NewVBox(n, content)
 	}

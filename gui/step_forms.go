@@ -41,19 +41,12 @@ func (w *Wizard) stepContent(s filing.Step) fyne.CanvasObject {
 	case filing.StepSubmit:
 		body = w.submitStep()
 	}
-	note := widget.NewLabel(w.ctl.Flow().Steps[s].Note(w.lang))
-	note.Wrapping = textWrap()
+	note := newParagraph(w.ctl.Flow().Steps[s].Note(w.lang))
 	note.Importance = widget.LowImportance
 	if note.Text == "" {
 		note.Hide()
 	}
 	return container.NewVBox(title, note, body)
-}
-
-func paragraph(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = textWrap()
-	return l
 }
 
 // The option lists come from the rule pack, in the user's language.
@@ -123,7 +116,7 @@ func pickLang(lng, zh, en string) string {
 
 func (w *Wizard) prepareStep() fyne.CanvasObject {
 	fs := w.fields
-	notes := paragraph(lang.L("Access only adds Alibaba Cloud as a provider: the filing stays valid at the previous provider, and nothing can be changed during access. Every subject and website detail you enter must equal the original filing exactly; change it at the previous provider first if it is out of date. Keep your phone on during the review: the reviewers call."))
+	notes := newParagraph(lang.L("Access only adds Alibaba Cloud as a provider: the filing stays valid at the previous provider, and nothing can be changed during access. Every subject and website detail you enter must equal the original filing exactly; change it at the previous provider first if it is out of date. Keep your phone on during the review: the reviewers call."))
 	form := newForm(
 		fs.choice("province", lang.L("Filing province"), w.provinceOptions(),
 			func(a *filing.Application) string { return a.Province },
@@ -159,8 +152,8 @@ func (w *Wizard) prepareStep() fyne.CanvasObject {
 		docs = append(docs, line)
 	}
 	return container.NewVBox(notes, form,
-		section(lang.L("Eligible products"), "", paragraph(strings.Join(products, "\n"))),
-		section(lang.L("Documents to have ready"), lang.L("for this province and subject type"), paragraph(strings.Join(docs, "\n"))))
+		section(lang.L("Eligible products"), "", newParagraph(strings.Join(products, "\n"))),
+		section(lang.L("Documents to have ready"), lang.L("for this province and subject type"), newParagraph(strings.Join(docs, "\n"))))
 }
 
 // productConditions says everything a product must meet to be filed for:
@@ -182,7 +175,7 @@ func productConditions(p filing.ProductRule) string {
 
 func (w *Wizard) verifyTypeStep() fyne.CanvasObject {
 	fs := w.fields
-	intro := paragraph(lang.L("Enter the domain and the subject exactly as in the original filing: the filing system detects the access kind from them."))
+	intro := newParagraph(lang.L("Enter the domain and the subject exactly as in the original filing: the filing system detects the access kind from them."))
 	form := newForm(
 		fs.choice("subject.type", lang.L("Subject type (主办单位性质)"), w.subjectTypeOptions(),
 			func(a *filing.Application) string { return a.Subject.Type },
@@ -260,11 +253,11 @@ func (w *Wizard) productStep() fyne.CanvasObject {
 
 func (w *Wizard) passwordStep() fyne.CanvasObject {
 	fs := w.fields
-	intro := paragraph(lang.L("MIIT issued a filing password for the ICP number. If you have forgotten it, recover it on the bureau's or MIIT's website with the subject's ICP number (without the -n suffix)."))
+	intro := newParagraph(lang.L("MIIT issued a filing password for the ICP number. If you have forgotten it, recover it on the bureau's or MIIT's website with the subject's ICP number (without the -n suffix)."))
 	form := newForm(fs.secret("filing_password", lang.L("MIIT filing password"),
 		func(a *filing.Application) filing.Secret { return a.FilingPassword },
 		func(a *filing.Application, v filing.Secret) { a.FilingPassword = v }))
-	kept := paragraph(lang.L("The password is never written in plain text: it is kept encrypted when a store passphrase is set in Settings, and otherwise asked for again when the draft is reopened."))
+	kept := newParagraph(lang.L("The password is never written in plain text: it is kept encrypted when a store passphrase is set in Settings, and otherwise asked for again when the draft is reopened."))
 	kept.Importance = widget.LowImportance
 	return container.NewVBox(intro, form, kept)
 }

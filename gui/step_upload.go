@@ -51,11 +51,11 @@ type slotView struct {
 	status  *widget.Label
 	busy    *widget.Activity
 	preview *canvas.Image
-	checks  *widget.Label
+	checks  *Paragraph
 	// details holds the measures, limits and sources behind the checks'
 	// headlines, closed until asked for.
 	details     *widget.Accordion
-	detailsText *widget.Label
+	detailsText *Paragraph
 	fixes       *fyne.Container
 	// report is the last report shown (nil while none or while checking).
 	report *imaging.Report
@@ -70,9 +70,9 @@ type slotView struct {
 func (w *Wizard) uploadStep() fyne.CanvasObject {
 	needs := filing.RequiredDocuments(w.ctl.App(), w.ctl.Pack(), w.ctl.Day())
 	if len(needs) == 0 {
-		return paragraph(lang.L("Choose the province and subject type first: they decide which documents are needed."))
+		return newParagraph(lang.L("Choose the province and subject type first: they decide which documents are needed."))
 	}
-	intro := paragraph(lang.L("Colour scans or photos of the originals, JPG or PNG, under 4 MB each. Choose a file, drop it on its slot or type its path; it is checked on this computer."))
+	intro := newParagraph(lang.L("Colour scans or photos of the originals, JPG or PNG, under 4 MB each. Choose a file, drop it on its slot or type its path; it is checked on this computer."))
 	cards := []fyne.CanvasObject{intro}
 	w.slots = nil
 	for _, n := range needs {
@@ -128,10 +128,8 @@ func setAttachment(a *filing.Application, slot string, website int, att *filing.
 func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.CanvasObject {
 	v := w.fields.add(field)
 	sv := &slotView{slot: slot, website: website, status: widget.NewLabel(""), busy: widget.NewActivity(),
-		checks: widget.NewLabel(""), fixes: container.NewHBox()}
-	sv.checks.Wrapping = textWrap()
-	sv.detailsText = widget.NewLabel("")
-	sv.detailsText.Wrapping = textWrap()
+		checks: newParagraph(""), fixes: container.NewHBox()}
+	sv.detailsText = newParagraph("")
 	sv.details = widget.NewAccordion(widget.NewAccordionItem(lang.L("Details"), sv.detailsText))
 	sv.details.Hide()
 	sv.preview = canvas.NewImageFromImage(nil)
@@ -174,8 +172,7 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 	v.target = choose
 	// The slot's name is a wrapping line, not the card's subtitle, which
 	// draws on one line and made the window wider than a small screen.
-	name := widget.NewLabel(title)
-	name.Wrapping = textWrap()
+	name := newParagraph(title)
 	sv.card = widget.NewCard("", "", container.NewVBox(name, head, typed, v.area(), sv.row, sv.fixes))
 	return sv.card
 }

@@ -125,8 +125,8 @@ func (w *Wizard) outboxCard() fyne.CanvasObject {
 	if st.NewRevision != "" {
 		lines = append(lines, lang.L("The rejected filing was copied to a new draft: open it from the drafts list, fix the reasons and submit again."))
 	}
-	checks := paragraph(w.checkText(st))
-	failure := paragraph("")
+	checks := newParagraph(w.checkText(st))
+	failure := newParagraph("")
 	failure.Importance = widget.DangerImportance
 	failure.Hide()
 	done := w.stepDone
@@ -165,7 +165,7 @@ func (w *Wizard) outboxCard() fyne.CanvasObject {
 		})
 	})
 	w.refreshStatus = refresh.OnTapped
-	parts := []fyne.CanvasObject{paragraph(strings.Join(lines, "\n")), checks, failure, container.NewHBox(refresh)}
+	parts := []fyne.CanvasObject{newParagraph(strings.Join(lines, "\n")), checks, failure, container.NewHBox(refresh)}
 	if hist := w.submit.History(draftID); len(hist) > 1 {
 		var earlier []string
 		for _, h := range hist[1:] {
@@ -175,7 +175,7 @@ func (w *Wizard) outboxCard() fyne.CanvasObject {
 			}
 			earlier = append(earlier, line)
 		}
-		l := paragraph(lang.L("Earlier submissions of this draft:") + "\n" + strings.Join(earlier, "\n"))
+		l := newParagraph(lang.L("Earlier submissions of this draft:") + "\n" + strings.Join(earlier, "\n"))
 		l.Importance = widget.LowImportance
 		parts = append(parts, l)
 	}
@@ -227,7 +227,7 @@ func sameTimeline(a, b []filing.StatusEvent) bool {
 // the gate lets the filing through, what stops it otherwise, the receipt
 // once the backend has it, and Submit again after it was returned.
 func (w *Wizard) submitPanel(r filing.Readiness) fyne.CanvasObject {
-	status := paragraph("")
+	status := newParagraph("")
 	app := w.ctl.App()
 	var latest SubmissionStatus
 	sent := false
@@ -265,7 +265,7 @@ func (w *Wizard) submitPanel(r filing.Readiness) fyne.CanvasObject {
 		if n := len(r.Checking); n > 0 {
 			what = append(what, lang.L("{{.Count}} still being checked", map[string]any{"Count": n}))
 		}
-		l := paragraph(lang.L("Not ready to send: {{.What}}. Each is listed above with a link to its field.",
+		l := newParagraph(lang.L("Not ready to send: {{.What}}. Each is listed above with a link to its field.",
 			map[string]any{"What": strings.Join(what, pickLang(w.lang, "，", ", "))}))
 		l.Importance = widget.WarningImportance
 		problems = append(problems, l)
@@ -273,7 +273,7 @@ func (w *Wizard) submitPanel(r filing.Readiness) fyne.CanvasObject {
 	if w.submit == nil || !w.submit.Configured() {
 		// Said even while other things are open: the applicant can set the
 		// backend now, from here, without leaving the filing.
-		l := paragraph(lang.L("No backend is configured: set its address in Settings, or export the filing as a bundle (.icpf) from the drafts list and submit it from another machine."))
+		l := newParagraph(lang.L("No backend is configured: set its address in Settings, or export the filing as a bundle (.icpf) from the drafts list and submit it from another machine."))
 		l.Importance = widget.WarningImportance
 		problems = append(problems, l, widget.NewButtonWithIcon(lang.L("Open Settings"), theme.SettingsIcon(), w.openSettings))
 	}

@@ -21,23 +21,26 @@ import (
 // placeholderRE finds a template action of a translation, "{{.N}}".
 var placeholderRE = regexp.MustCompile(`\{\{[^}]*\}\}|%[-+# 0-9.]*[a-zA-Z]`)
 
+// loadTranslations reads one of the translation files, key → text.
+func loadTranslations(t *testing.T, name string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("translations", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // Every Chinese translation is Chinese (format names, units and the
 // abbreviations of textcheck.Allowed aside), and each translation keeps
 // exactly the placeholders of its key, so that none is left unfilled or
 // shows as "{{.N}}".
 func TestTranslationTexts(t *testing.T) {
-	load := func(name string) map[string]string {
-		data, err := os.ReadFile(filepath.Join("translations", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	zh, en := load("zh_Hans.json"), load("en.json")
+	zh, en := loadTranslations(t, "zh_Hans.json"), loadTranslations(t, "en.json")
 	holes := func(s string) []string {
 		h := placeholderRE.FindAllString(s, -1)
 		slices.Sort(h)
@@ -109,7 +112,10 @@ func TestSMSNotesShowSourceText(t *testing.T) {
 	wz.show(filing.StepSMS)
 	var texts []string
 	for _, o := range test.LaidOutObjects(w.Canvas().Content()) {
-		if l, ok := o.(*widget.Label); ok {
+		switch l := o.(type) {
+		case *widget.Label:
+			texts = append(texts, l.Text)
+		case *Paragraph: // its Label holds the text with line breaks
 			texts = append(texts, l.Text)
 		}
 	}

@@ -132,14 +132,3 @@ func contrast(a, b color.Color) float64 {
 func (Theme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
 
 func (Theme) Size(n fyne.ThemeSizeName) float32 { return theme.DefaultTheme().Size(n) }
-
-// textWrap is how long text wraps in the language on screen: English at
-// word boundaries; Chinese, which has no spaces between words, by
-// character (Fyne's word wrap would break a Chinese line at its last
-// space, say inside "90 %", rather than where the line is full).
-func textWrap() fyne.TextWrap {
-	if Language() == "zh" {
-		return fyne.TextWrapBreak
-	}
-	return fyne.TextWrapWord
-}

@@ -133,12 +133,10 @@ func (ui *UI) ShowError(msg string) {
 // store cannot be opened: already open in another window, or damaged.
 func StoreProblem(a fyne.App, message string, snapshots []string, restore func(name string) error) fyne.Window {
 	w := a.NewWindow(WindowTitle())
-	msg := widget.NewLabel(message)
-	msg.Wrapping = textWrap()
+	msg := newParagraph(message)
 	msg.Importance = widget.DangerImportance
 	parts := []fyne.CanvasObject{msg}
-	result := widget.NewLabel("")
-	result.Wrapping = textWrap()
+	result := newParagraph("")
 	if len(snapshots) > 0 && restore != nil {
 		parts = append(parts, widget.NewLabel(lang.L("Restore the drafts from a snapshot:")))
 		for _, s := range snapshots {

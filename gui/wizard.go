@@ -24,7 +24,7 @@ type Wizard struct {
 
 	steps   *widget.List
 	body    *fyne.Container
-	summary *widget.Label
+	summary *Paragraph
 	back    *widget.Button
 	next    *widget.Button
 	content fyne.CanvasObject
@@ -115,8 +115,7 @@ func (w *Wizard) build() {
 			w.show(filing.Step(id))
 		}
 	}
-	w.summary = widget.NewLabel("")
-	w.summary.Wrapping = textWrap()
+	w.summary = newParagraph("")
 	w.footer = container.NewVBox()
 	w.body = container.NewStack()
 	w.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), w.Back)
@@ -240,7 +239,7 @@ func (w *Wizard) Next() {
 			if i == footerLimit {
 				break
 			}
-			links = append(links, w.findingLink(f, false))
+			links = append(links, w.findingLink(f))
 		}
 		w.footer.Objects = links
 		w.footer.Refresh()
