@@ -191,7 +191,7 @@ func NewBatchView(ui *UI, svc BatchService) *BatchView {
 	})
 	v.cancel.Disable()
 	submitAll := func() {
-		dialog.ShowConfirm(lang.L("Submit all"), lang.L("Hand every filing without blocking findings to the outbox? Filings already sent are skipped."),
+		showConfirm(lang.L("Submit all"), lang.L("Hand every filing without blocking findings to the outbox? Filings already sent are skipped."),
 			func(yes bool) {
 				if yes {
 					v.submit(false)
@@ -515,7 +515,7 @@ func (v *BatchView) importSheet() {
 		}
 		path := r.URI().Path()
 		_ = r.Close()
-		dialog.ShowConfirm(lang.L("Scans"), lang.L("Add scans from a folder? Files are matched by name: <key>_<slot>[_<n>].jpg."), func(yes bool) {
+		showConfirm(lang.L("Scans"), lang.L("Add scans from a folder? Files are matched by name: <key>_<slot>[_<n>].jpg."), func(yes bool) {
 			if !yes {
 				v.runImport(path, "")
 				return

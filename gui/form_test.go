@@ -153,7 +153,7 @@ func TestFocusGoesToTheFieldOfAFinding(t *testing.T) {
 func TestPersonalFilingIsLabelledForAPerson(t *testing.T) {
 	wz, w, _ := newTestWizard(t, personalTestApp())
 	wz.show(filing.StepVerifyType)
-	markup := test.RenderToMarkup(w.Canvas())
+	markup := shownText(w.Canvas())
 	if strings.Contains(markup, "主办单位名称") || !strings.Contains(markup, ">姓名<") {
 		t.Error("step 1 of a personal filing asks for a unit's name")
 	}
@@ -165,7 +165,7 @@ func TestPersonalFilingIsLabelledForAPerson(t *testing.T) {
 	if e := viewOf(t, wz, "subject.owner.name").target.(*fieldEntry); e.Text != "张三" {
 		t.Errorf("the owner's name field shows %q", e.Text)
 	}
-	markup = test.RenderToMarkup(w.Canvas())
+	markup = shownText(w.Canvas())
 	if strings.Contains(markup, "投资人或主管单位") || !strings.Contains(markup, "个人信息（备案人本人）") {
 		t.Error("the access-info step of a personal filing is labelled for a unit")
 	}
@@ -275,7 +275,7 @@ func TestPrepareStepWording(t *testing.T) {
 	for _, tc := range cases {
 		wz, w, _ := newTestWizard(t, tc.app)
 		wz.show(filing.StepPrepare)
-		markup := test.RenderToMarkup(w.Canvas())
+		markup := shownText(w.Canvas())
 		for _, s := range append(tc.want, "云服务器 ECS — 购买 3 个月及以上，且购买公网带宽", "建站市场（云市场）产品 — 购买 12 个月及以上，且订单金额 99 元及以上") {
 			if !strings.Contains(markup, s) {
 				t.Errorf("%s: the prepare step lacks %q", tc.name, s)

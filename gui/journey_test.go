@@ -144,7 +144,7 @@ func TestJourneyFailingPhotoBlocksTheGate(t *testing.T) {
 	if submit == nil || !submit.Disabled() {
 		t.Fatal("the review page offers an enabled Submit for a red top")
 	}
-	if markup := test.RenderToMarkup(w.Canvas()); !strings.Contains(markup, "网站负责人核验照片") {
+	if markup := shownText(w.Canvas()); !strings.Contains(markup, "网站负责人核验照片") {
 		t.Error("the review page does not show the photo")
 	}
 
@@ -251,7 +251,7 @@ func TestReviewPageAfterRefusalAndAcceptance(t *testing.T) {
 			if tc.absent != "" && findButton(t, w.Canvas().Content(), tc.absent) != nil {
 				t.Errorf("a %q button after acceptance", tc.absent)
 			}
-			if tc.status.RemoteID != "" && !strings.Contains(test.RenderToMarkup(w.Canvas()), tc.status.RemoteID) {
+			if tc.status.RemoteID != "" && !strings.Contains(shownText(w.Canvas()), tc.status.RemoteID) {
 				t.Error("the receipt id is not shown")
 			}
 		})
@@ -454,7 +454,7 @@ func TestSubmissionCardFollowsTheOutbox(t *testing.T) {
 	mu.Unlock()
 	waitFor(t, "the card to show the polled status", func() bool {
 		var markup string
-		fyne.DoAndWait(func() { markup = test.RenderToMarkup(w.Canvas()) })
+		fyne.DoAndWait(func() { markup = shownText(w.Canvas()) })
 		return strings.Contains(markup, "管局审核中")
 	})
 }

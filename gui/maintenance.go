@@ -24,7 +24,7 @@ func (ui *UI) ShowCrashReport(report string, deleteReport func() error) {
 	del := widget.NewButtonWithIcon(lang.L("Delete report"), theme.DeleteIcon(), func() {
 		if deleteReport != nil {
 			if err := deleteReport(); err != nil {
-				dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+				showError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 				return
 			}
 		}
@@ -52,7 +52,7 @@ func (ui *UI) confirmDeleteAllData() {
 			return
 		}
 		if err := ui.DeleteAllData(); err != nil {
-			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+			showError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 			return
 		}
 		// The passwords kept for this run go too.

@@ -108,7 +108,7 @@ func TestDeleteAllDataAsksThenDeletes(t *testing.T) {
 	if calls != 1 {
 		t.Fatalf("DeleteAllData called %d times, want 1", calls)
 	}
-	if !strings.Contains(test.RenderToMarkup(w.Canvas()), lang.L("All data was deleted. The app will now close.")) {
+	if !strings.Contains(shownText(w.Canvas()), lang.L("All data was deleted. The app will now close.")) {
 		t.Error("no message that the data is gone")
 	}
 }
@@ -125,7 +125,7 @@ func TestCrashReportDelete(t *testing.T) {
 	ui, w := newTestUI(t, nil)
 	deleted := false
 	ui.ShowCrashReport("panic: boom\n\ngoroutine 1", func() error { deleted = true; return nil })
-	if !strings.Contains(test.RenderToMarkup(w.Canvas()), "panic: boom") {
+	if !strings.Contains(shownText(w.Canvas()), "panic: boom") {
 		t.Fatal("report text not shown")
 	}
 	test.Tap(findButton(t, w.Canvas().Overlays().Top(), lang.L("Delete report")))
@@ -153,7 +153,7 @@ func TestSettingsKeepTheChosenLanguage(t *testing.T) {
 		if got := ui.app.Preferences().String(LanguagePreference); got != c.want {
 			t.Errorf("picked %s: preference %q, want %q", c.pick, got, c.want)
 		}
-		if !strings.Contains(test.RenderToMarkup(w.Canvas()), lang.L("The new language is used from the next start.")) {
+		if !strings.Contains(shownText(w.Canvas()), lang.L("The new language is used from the next start.")) {
 			t.Errorf("picked %s: no word on when it takes effect", c.pick)
 		}
 		for w.Canvas().Overlays().Top() != nil {

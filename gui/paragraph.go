@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -60,11 +62,7 @@ func (p *Paragraph) CreateRenderer() fyne.WidgetRenderer {
 // sync gives the drawing widget the text broken for the paragraph's width.
 func (p *Paragraph) sync() {
 	th := p.Theme()
-	sizeName := p.SizeName
-	if sizeName == "" {
-		sizeName = theme.SizeNameText
-	}
-	size := th.Size(sizeName)
+	size := p.textSize(th)
 	// The Label draws its text inside an inner padding on either side; a
 	// pixel of slack keeps rounding from tipping a full line into Fyne's
 	// own wrap.
@@ -99,3 +97,21 @@ func (r *paragraphRenderer) MinSize() fyne.Size           { return r.inner.MinSi
 func (r *paragraphRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.inner} }
 func (r *paragraphRenderer) Refresh()                     { r.p.sync() }
 func (r *paragraphRenderer) Destroy()                     {}
+
+// MinSizeUnwrapped is the width the text takes on one line (its widest
+// line), padding included: what a dialog sizes itself by.
+func (p *Paragraph) MinSizeUnwrapped() float32 {
+	th := p.Theme()
+	widest := float32(0)
+	for _, line := range strings.Split(p.Text, "\n") {
+		widest = max(widest, fyne.MeasureText(line, p.textSize(th), p.TextStyle).Width)
+	}
+	return widest + 2*th.Size(theme.SizeNameInnerPadding) + 2*th.Size(theme.SizeNamePadding)
+}
+
+func (p *Paragraph) textSize(th fyne.Theme) float32 {
+	if p.SizeName == "" {
+		return th.Size(theme.SizeNameText)
+	}
+	return th.Size(p.SizeName)
+}

@@ -45,12 +45,12 @@ func (ui *UI) showSettings() { ui.showSettingsThen(nil) }
 // set, once the dialog is gone.
 func (ui *UI) showSettingsThen(closed func()) {
 	if ui.Settings == nil {
-		dialog.ShowInformation(lang.L("Settings"), lang.L("Settings are not available in this window."), ui.win)
+		showMessage(lang.L("Settings"), lang.L("Settings are not available in this window."), ui.win)
 		return
 	}
 	cur, err := ui.Settings.Backend()
 	if err != nil {
-		dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+		showError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 		return
 	}
 	url := widget.NewEntry()
@@ -120,7 +120,7 @@ func (ui *UI) showSettingsThen(closed func()) {
 			ui.app.Preferences().SetString(LanguagePreference, chosen)
 			// Every open screen holds its words; rebuilding them all under a
 			// half-filled wizard would risk what the user typed.
-			dialog.ShowInformation(lang.L("Language"), lang.L("The new language is used from the next start."), ui.win)
+			showMessage(lang.L("Language"), lang.L("The new language is used from the next start."), ui.win)
 		}
 		next := BackendSettings{URL: strings.TrimSpace(url.Text), Token: cur.Token, CAFile: strings.TrimSpace(ca.Text), Proxy: strings.TrimSpace(proxy.Text)}
 		if token.Text != "" {
@@ -129,22 +129,22 @@ func (ui *UI) showSettingsThen(closed func()) {
 		// The passphrase first: the token is kept only once there is one.
 		if removePass != nil && removePass.Checked {
 			if err := remover.RemovePassphrase(filing.NewSecret(oldPass.Text)); err != nil {
-				dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+				showError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 				return
 			}
 			next.Token = filing.Secret{} // deleted with the passphrase
 		} else if newPass.Text != "" {
 			if err := ui.Settings.SetPassphrase(filing.NewSecret(oldPass.Text), filing.NewSecret(newPass.Text)); err != nil {
-				dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+				showError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 				return
 			}
 		}
 		switch err := ui.Settings.SetBackend(next); {
 		case errors.Is(err, submit.ErrTokenNotKept):
 			// Saved, with a caveat: not an error, and not titled as one.
-			dialog.ShowInformation(lang.L("Settings saved"), errorText(err, ui.lang), ui.win)
+			showMessage(lang.L("Settings saved"), errorText(err, ui.lang), ui.win)
 		case err != nil:
-			dialog.ShowError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
+			showError(fmt.Errorf("%s", errorText(err, ui.lang)), ui.win)
 		}
 	}, ui.win)
 	settingsDlg = d

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -181,7 +180,7 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 // background; the window stays responsive and shows a spinner meanwhile.
 func (w *Wizard) keepAndCheck(sv *slotView, path string) {
 	if w.docs == nil {
-		dialog.ShowInformation(lang.L("Documents"), lang.L("The document store is not available in this window."), w.window)
+		showMessage(lang.L("Documents"), lang.L("The document store is not available in this window."), w.window)
 		return
 	}
 	rememberFolder(path)

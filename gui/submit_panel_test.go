@@ -104,7 +104,7 @@ func TestRefreshAsksTheBackend(t *testing.T) {
 			sub := &fakeSubmitter{status: initial}
 			wz.submit = sub
 			wz.show(filing.StepSubmit)
-			markup := test.RenderToMarkup(w.Canvas())
+			markup := shownText(w.Canvas())
 			for _, want := range []string{"初审中", "上次向后台查询：" + stamp(checked), "下次自动查询：即将进行"} {
 				if !strings.Contains(markup, want) {
 					t.Fatalf("before Refresh the card lacks %q", want)
@@ -115,7 +115,7 @@ func TestRefreshAsksTheBackend(t *testing.T) {
 				if !btn.Disabled() {
 					t.Error("Refresh stays enabled while the backend is asked")
 				}
-				if !strings.Contains(test.RenderToMarkup(w.Canvas()), "正在向后台查询最新状态…") {
+				if !strings.Contains(shownText(w.Canvas()), "正在向后台查询最新状态…") {
 					t.Error("no busy message while the backend is asked")
 				}
 				return tc.answer, tc.err
@@ -124,7 +124,7 @@ func TestRefreshAsksTheBackend(t *testing.T) {
 			if len(sub.refreshed) != 1 || sub.refreshed[0] != app.ID {
 				t.Fatalf("Submitter.Refresh calls: %q, want one for %q", sub.refreshed, app.ID)
 			}
-			markup = test.RenderToMarkup(w.Canvas())
+			markup = shownText(w.Canvas())
 			for _, want := range tc.want {
 				if !strings.Contains(markup, want) {
 					t.Errorf("after Refresh the window lacks %q", want)

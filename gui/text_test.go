@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,6 +21,22 @@ import (
 
 // placeholderRE finds a template action of a translation, "{{.N}}".
 var placeholderRE = regexp.MustCompile(`\{\{[^}]*\}\}|%[-+# 0-9.]*[a-zA-Z]`)
+
+// shownText is the canvas as test.RenderToMarkup draws it, then the
+// whole text of every visible paragraph on it and on its overlays, which
+// the markup shows broken into lines.
+func shownText(c fyne.Canvas) string {
+	var b strings.Builder
+	b.WriteString(test.RenderToMarkup(c))
+	for _, root := range append([]fyne.CanvasObject{c.Content()}, c.Overlays().List()...) {
+		for _, o := range test.LaidOutObjects(root) {
+			if p, ok := o.(*Paragraph); ok && p.Visible() {
+				b.WriteString("\n" + p.Text)
+			}
+		}
+	}
+	return b.String()
+}
 
 // loadTranslations reads one of the translation files, key → text.
 func loadTranslations(t *testing.T, name string) map[string]string {

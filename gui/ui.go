@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -126,7 +125,7 @@ func (ui *UI) openWizard(app *filing.Application) {
 // ShowError tells the user about a failure that is not tied to a field,
 // such as an autosave that could not be written.
 func (ui *UI) ShowError(msg string) {
-	dialog.ShowInformation(lang.L("Problem"), msg, ui.win)
+	showMessage(lang.L("Problem"), msg, ui.win)
 }
 
 // StoreProblem is the screen shown instead of the drafts list when the

@@ -228,7 +228,7 @@ func TestDropPutsFilesWhereTheyAreDropped(t *testing.T) {
 				paths = append(paths, writeScan(t, dir, f))
 			}
 			fillOthers(t, wz, writeScan(t, t.TempDir(), "before.png"), c.empty...)
-			if got := strings.Count(test.RenderToMarkup(w.Canvas()), "或把文件拖到这里"); got < 2 {
+			if got := strings.Count(shownText(w.Canvas()), "或把文件拖到这里"); got < 2 {
 				t.Errorf("the drop hint shows on %d slot cards", got)
 			}
 			before := make([]*filing.Attachment, len(wz.slots))
@@ -356,7 +356,7 @@ func TestFileChooser(t *testing.T) {
 	if got := top.(*widget.PopUp).Content.Size(); got.Width < want.Width*0.8 || got.Height < want.Height*0.8 {
 		t.Errorf("chooser is %v in a %v window", got, want)
 	}
-	markup := test.RenderToMarkup(w.Canvas())
+	markup := shownText(w.Canvas())
 	var order []int
 	for _, name := range []string{"b-folder", "Zeta", "a.png", "C.PNG"} {
 		order = append(order, strings.Index(markup, ">"+name+"<"))
@@ -373,7 +373,7 @@ func TestFileChooser(t *testing.T) {
 	entry := findEntry(t, top)
 	entry.SetText(filepath.Join(dir, "missing.png"))
 	entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if !top.Visible() || !strings.Contains(test.RenderToMarkup(w.Canvas()), "missing.png") {
+	if !top.Visible() || !strings.Contains(shownText(w.Canvas()), "missing.png") {
 		t.Fatal("a missing file closed the chooser or was not said")
 	}
 	entry.SetText("a.png") // relative to the folder shown

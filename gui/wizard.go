@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -164,7 +163,7 @@ func stepIcon(st filing.StepState, current bool) fyne.Resource {
 func (w *Wizard) show(s filing.Step) {
 	if w.current == filing.StepFilingPassword && s != w.current && w.needsPasswordNote() {
 		w.passwordNoteShown = true
-		dialog.ShowInformation(lang.L("The password is kept only until the app quits"),
+		showMessage(lang.L("The password is kept only until the app quits"),
 			lang.L("No store passphrase is set, so the MIIT filing password (and the console password) are not written to disk: they stay in this run of the app, and after a restart you type them again before submitting. To keep them encrypted, set a store passphrase in Settings."), w.window)
 	}
 	if w.stepDone != nil {
@@ -263,7 +262,7 @@ func (w *Wizard) needsPasswordNote() bool {
 func (w *Wizard) openSettings() {
 	if w.settings == nil {
 		if w.window != nil {
-			dialog.ShowInformation(lang.L("Settings"), lang.L("Settings are not available in this window."), w.window)
+			showMessage(lang.L("Settings"), lang.L("Settings are not available in this window."), w.window)
 		}
 		return
 	}

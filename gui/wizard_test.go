@@ -44,7 +44,7 @@ func TestWizardBlocksNextUntilStepIsComplete(t *testing.T) {
 	if !footerSays(wz, "请先阅读接入须知") {
 		t.Errorf("the footer does not say what blocks: %q", wz.summary.Text)
 	}
-	markup := test.RenderToMarkup(w.Canvas())
+	markup := shownText(w.Canvas())
 	if !strings.Contains(markup, "请选择接入类型") {
 		t.Error("after Next, the fields' findings are not shown inline")
 	}
@@ -170,7 +170,7 @@ func TestReviewStepLinksToFindings(t *testing.T) {
 	app.FilingPassword = filing.Secret{}
 	wz, w, _ := newTestWizard(t, app)
 	wz.show(filing.StepSubmit)
-	markup := test.RenderToMarkup(w.Canvas())
+	markup := shownText(w.Canvas())
 	if !strings.Contains(markup, "3  工信部备案密码") || !strings.Contains(markup, "请填写工信部备案密码") {
 		t.Fatal("the review does not list the missing password under its step")
 	}
@@ -190,7 +190,7 @@ func TestReviewStepLinksToFindings(t *testing.T) {
 func TestSubmitWithoutBackendPointsToSettings(t *testing.T) {
 	wz, w, _ := newTestWizard(t, completeTestApp())
 	wz.show(filing.StepSubmit)
-	if !strings.Contains(test.RenderToMarkup(w.Canvas()), "尚未配置后端") {
+	if !strings.Contains(shownText(w.Canvas()), "尚未配置后端") {
 		t.Error("no message about the missing backend")
 	}
 }
