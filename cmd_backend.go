@@ -45,8 +45,11 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	fs.Var(&reject, "reject", "reject every filing at 管局审核 with this reason (repeatable), to try the rejection flow")
 	maxBody := fs.Int64("max-body", 64<<20, "largest submission accepted, in bytes")
 	lng := fs.String("lang", "zh", "language of the messages: zh or en")
+	rulesFile := fs.String("rules", "", "serve this signed rule pack at /v1/rules and check filings with it (default: the built-in pack)")
+	var trust stringList
+	fs.Var(&trust, "trust", "with --rules: a public key (.pub) the pack may be signed by, besides the built-in publisher keys (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling backend --data-dir DIR [--addr 127.0.0.1:8787] [--token T | --token-file F] [--speed N] [--reject REASON]... [--public [--insecure-no-auth]]")
+		fmt.Fprintln(stderr, "usage: icpfiling backend --data-dir DIR [--addr 127.0.0.1:8787] [--token T | --token-file F] [--rules PACK.json [--trust KEY.pub]...] [--speed N] [--reject REASON]... [--public [--insecure-no-auth]]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -113,9 +116,23 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 				"warning: --insecure-no-auth: anyone who reaches this address can submit and read."))
 		}
 	}
+	// A chosen pack is checked before anything listens: damaged, unsigned
+	// or signed by a key not given is refused, never served.
+	var packData []byte
+	served := filing.DefaultPack()
+	if *rulesFile != "" {
+		var err error
+		if packData, served, err = loadServedPack(*rulesFile, trust); err != nil {
+			fmt.Fprintln(stderr, pick(*lng, "拒绝启动：", "refusing to start: ")+message(err, *lng))
+			return exitUnreadable
+		}
+	} else if len(trust) > 0 {
+		fmt.Fprintln(stderr, pick(*lng, "--trust 须与 --rules 一起使用。", "--trust goes with --rules."))
+		return exitUnreadable
+	}
 	// Without a token only on loopback, or beyond it with --insecure-no-auth
 	// (both checked above).
-	opt := backend.Options{Dir: dataDir, Token: tok, NoAuth: tok == "", MaxBodyBytes: *maxBody,
+	opt := backend.Options{Dir: dataDir, Token: tok, NoAuth: tok == "", MaxBodyBytes: *maxBody, Pack: packData,
 		Logf: func(format string, a ...any) {
 			fmt.Fprintf(stderr, "%s %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, a...))
 		}}
@@ -133,8 +150,7 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err = srv.ListenAndServe(ctx, *addr, 10*time.Second, func(a net.Addr) {
-		p := filing.DefaultPack()
-		fmt.Fprintf(stdout, "%s http://%s  (%s %d)\n", pick(*lng, "参考后台已启动：", "reference backend listening on"), a, pick(*lng, "规则包版本", "rule pack revision"), p.Revision)
+		fmt.Fprintf(stdout, "%s http://%s  (%s %d)\n", pick(*lng, "参考后台已启动：", "reference backend listening on"), a, pick(*lng, "规则包版本", "rule pack revision"), served.Revision)
 		if ready != nil {
 			ready(a)
 		}
@@ -144,4 +160,31 @@ func runBackend(ctx context.Context, args []string, stdout, stderr io.Writer, re
 		return exitBlocked
 	}
 	return exitClean
+}
+
+// loadServedPack reads the pack "backend --rules" serves and verifies it
+// against the built-in publisher keys and the --trust files.
+func loadServedPack(path string, trust []string) ([]byte, *filing.Pack, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys := filing.PublisherKeys()
+	for _, t := range trust {
+		kd, err := os.ReadFile(t)
+		if err != nil {
+			return nil, nil, err
+		}
+		k, err := filing.ParsePublicKey(kd)
+		if err != nil {
+			pe := err.(*filing.PackError)
+			return nil, nil, &filing.PackError{ZH: t + "：" + pe.ZH, EN: t + ": " + pe.EN}
+		}
+		keys = append(keys, k)
+	}
+	p, _, err := filing.VerifyPack(data, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, p, nil
 }

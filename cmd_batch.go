@@ -18,6 +18,7 @@ import (
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/batch"
+	"github.com/icpfiling/icpfiling/filing/packs"
 	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/filing/submit"
@@ -152,6 +153,18 @@ func batchTemplate(f *batchFlags, stdout, stderr io.Writer) int {
 	return exitClean
 }
 
+// packInUse is the rule pack in use in the data directory (the newest
+// accepted one, filing/packs), the built-in one when the kept packs cannot
+// be read, which it says.
+func packInUse(st *store.Store, lang string, stderr io.Writer) *filing.Pack {
+	m, err := packs.New(st)
+	if err != nil {
+		fmt.Fprintln(stderr, pick(lang, "无法读取已接受的规则包，使用内置规则包：", "cannot read the accepted rule packs; using the built-in pack: ")+message(err, lang))
+		return filing.DefaultPack()
+	}
+	return m.Current()
+}
+
 func (f *batchFlags) openStore(stderr io.Writer) (*store.Store, int) {
 	d := draftsFlags{dataDir: f.dataDir, passFile: f.passFile, lang: f.lang}
 	return d.open(stderr)
@@ -163,7 +176,7 @@ func batchImport(f *batchFlags, path string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer st.Close()
-	res, err := batch.Import(st, path, batch.ImportOptions{ScanDir: f.scans, Name: f.name})
+	res, err := batch.Import(st, path, batch.ImportOptions{Pack: packInUse(st, f.lang, stderr), ScanDir: f.scans, Name: f.name})
 	if err != nil {
 		fmt.Fprintln(stderr, message(err, f.lang))
 		return exitUnreadable
@@ -183,6 +196,9 @@ func batchImport(f *batchFlags, path string, stdout, stderr io.Writer) int {
 	}
 	for _, u := range res.Unused {
 		fmt.Fprintln(stdout, pick(f.lang, "未使用的扫描件 ", "unused scan ")+term(u.Message(f.lang)))
+	}
+	for _, c := range res.Composed {
+		fmt.Fprintln(stdout, pick(f.lang, "拼接的扫描件 ", "composed scan ")+escapeControls(c.Message(f.lang), layout))
 	}
 	n := 0
 	if res.Batch != nil {
@@ -286,7 +302,7 @@ func batchCheck(ctx context.Context, f *batchFlags, report bool, stdout, stderr 
 		fmt.Fprintln(stderr, message(err, f.lang))
 		return exitUnreadable
 	}
-	pack := filing.DefaultPack()
+	pack := packInUse(st, f.lang, stderr)
 	opt := batch.CheckOptions{Pack: pack, AsOf: asOf, Workers: f.workers, Labels: b.Keys()}
 	if rows, err := batch.Statuses(st, submit.NewOutbox(st, submit.Options{Pack: pack}), b); err == nil {
 		opt.Open = batch.OpenFilings(rows)
@@ -373,7 +389,8 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 	}
 	// Sent batchConcurrency at a time: one filing whose answer is slow
 	// holds one slot, not the batch.
-	ob := submit.NewOutbox(st, submit.Options{Client: client, Scans: scanChecker(st, nil), Concurrency: batchConcurrency})
+	pack := packInUse(st, f.lang, stderr)
+	ob := submit.NewOutbox(st, submit.Options{Client: client, Pack: pack, Scans: scanChecker(st, pack), Concurrency: batchConcurrency})
 	rows, err := batch.Submit(st, ob, b, batch.SubmitOptions{OnlyFailed: f.retryFailed, AcceptWarnings: f.acceptWarnings})
 	if err != nil {
 		fmt.Fprintln(stderr, message(err, f.lang))

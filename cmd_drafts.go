@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/bundle"
+	"github.com/icpfiling/icpfiling/filing/packs"
 	"github.com/icpfiling/icpfiling/filing/store"
 )
 
@@ -139,22 +141,71 @@ func draftsList(f *draftsFlags, search string, deleted bool, stdout, stderr io.W
 		fmt.Fprintln(stderr, message(err, f.lang))
 		return exitBlocked
 	}
-	if f.asJSON {
-		if list == nil {
-			list = []store.DraftInfo{}
-		}
-		return writeJSON(stdout, list)
+	rows := make([]draftRow, len(list))
+	for i, d := range list {
+		rows[i].DraftInfo = d
 	}
-	for _, d := range list {
+	if !deleted {
+		rulesNews(st, rows)
+	}
+	if f.asJSON {
+		return writeJSON(stdout, rows)
+	}
+	for _, d := range rows {
 		when := d.Edited.Local().Format("2006-01-02 15:04")
 		if deleted {
 			when = pick(f.lang, "删除于 ", "deleted ") + d.Deleted.Local().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(stdout, "%s  %-16s  %s  %s  %s  …%s\n", term(d.ID), d.Status.Label(f.lang), when,
-			term(orDash(d.SubjectName)), term(orDash(strings.Join(d.Domains, ","))), term(d.CertificateTail))
+		fmt.Fprintf(stdout, "%s  %-16s  %s  %s  %s  …%s%s\n", term(d.ID), d.Status.Label(f.lang), when,
+			term(orDash(d.SubjectName)), term(orDash(strings.Join(d.Domains, ","))), term(d.CertificateTail), d.rulesNote(f.lang))
 	}
 	fmt.Fprintln(stdout, pick(f.lang, fmt.Sprintf("共 %d 份草稿", len(list)), fmt.Sprintf("%d drafts", len(list))))
 	return exitClean
+}
+
+// draftRow is a line of "drafts list": the draft and what a newer rule
+// pack did to it since it was last checked.
+type draftRow struct {
+	store.DraftInfo
+	// RulesUpdated: the draft was last checked under an older pack than
+	// the one in use; NewProblems counts the blocking findings and
+	// warnings that are new under it (-1: the older pack is not kept here).
+	RulesUpdated bool `json:"rules_updated,omitempty"`
+	NewProblems  int  `json:"new_problems,omitempty"`
+}
+
+// rulesNews fills RulesUpdated and NewProblems from the pack in use.
+func rulesNews(st *store.Store, rows []draftRow) {
+	m, err := packs.New(st)
+	if err != nil {
+		return
+	}
+	now := time.Now()
+	for i := range rows {
+		app, _, err := st.LoadDraft(rows[i].ID)
+		if err != nil {
+			continue
+		}
+		found, updated, known := m.NewProblems(app, now)
+		rows[i].RulesUpdated = updated
+		rows[i].NewProblems = len(found)
+		if updated && !known {
+			rows[i].NewProblems = -1
+		}
+	}
+}
+
+// rulesNote is the "规则已更新：2 处新问题" of a row, "" when nothing changed.
+func (d draftRow) rulesNote(lang string) string {
+	switch {
+	case !d.RulesUpdated:
+		return ""
+	case d.NewProblems < 0:
+		return "  " + pick(lang, "规则已更新", "rules updated")
+	default:
+		return "  " + pick(lang, fmt.Sprintf("规则已更新：%d 处新问题", d.NewProblems),
+			fmt.Sprintf("rules updated: %d new problem%s", d.NewProblems, map[bool]string{true: "s"}[d.NewProblems != 1]))
+	}
 }
 
 func orDash(s string) string {

@@ -71,9 +71,12 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	asOf := fs.String("as-of", "", "evaluate dated rules as of this day, YYYY-MM-DD (default: today in China)")
 	lng := fs.String("lang", "zh", "language of the messages: zh or en")
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
-	rulesFile := fs.String("rules", "", "use this rule pack instead of the built-in one (must not be older)")
+	rulesFile := fs.String("rules", "", "use this rule pack for this run instead of the one in use (must not be older)")
+	var packFlags submitFlags
+	dataDirFlag(fs, &packFlags.dataDir, "use the rule pack in use in this data directory (the newest accepted one; default: the built-in pack)", stderr)
+	fs.StringVar(&packFlags.passFile, "passphrase-file", "", "with --data-dir: file holding the store passphrase")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling validate FILE.json [--as-of YYYY-MM-DD] [--lang zh|en] [--json] [--rules PACK.json]")
+		fmt.Fprintln(stderr, "usage: icpfiling validate FILE.json [--as-of YYYY-MM-DD] [--lang zh|en] [--json] [--data-dir DIR] [--rules PACK.json]")
 		fs.PrintDefaults()
 	}
 	files, code, ok := parseArgs(fs, args, lng, stderr)
@@ -94,6 +97,15 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 		day = d.Time()
 	}
 	pack := filing.DefaultPack()
+	if packFlags.dataDir != "" {
+		packFlags.lang = *lng
+		st, m, code := packFlags.openPacks(stderr)
+		if st == nil {
+			return code
+		}
+		pack = m.Current()
+		st.Close()
+	}
 	if *rulesFile != "" {
 		newer, err := loadPackFile(*rulesFile)
 		if err == nil {

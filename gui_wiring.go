@@ -116,7 +116,7 @@ func runGUI(o guiOptions) (code int) {
 	// and a progress window shows an older store being encrypted.
 	var shutdown []func() // run in order once the window loop ends
 	startMain := func(st *store.Store) {
-		pack := filing.DefaultPack()
+		_, pack := windowPacks(st) // the manager is for Settings' rule-pack section (issue 16)
 		var ui *gui.UI
 		saver := store.NewAutosaver(st, store.AutosaverOptions{OnError: func(err error) {
 			slog.Error("autosave", "err", message(err, "en"))

@@ -38,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return cmdRules(args[1:], stdout, stderr)
 		case "check-image":
 			return cmdCheckImage(args[1:], stdout, stderr)
+		case "compose":
+			return cmdCompose(args[1:], stdout, stderr)
 		case "backend":
 			return cmdBackend(args[1:], stdout, stderr)
 		case "submit":
@@ -48,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return cmdDrafts(args[1:], stdout, stderr)
 		case "batch":
 			return cmdBatch(args[1:], stdout, stderr)
+		case "domain-list":
+			return cmdDomainList(args[1:], stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("icpfiling", flag.ContinueOnError)
@@ -60,13 +64,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	resetUI := fs.Bool("reset-ui", false, "forget the window's saved preferences, then start")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: icpfiling [--lang zh|en] [--data-dir DIR] [--log-level info] [--reset-ui] [--quit-after 8s]   (opens the window)")
-		fmt.Fprintln(stderr, "       icpfiling validate FILE.json [--as-of YYYY-MM-DD] [--lang zh|en] [--json] [--rules PACK.json]")
-		fmt.Fprintln(stderr, "       icpfiling rules check|seal PACK.json")
+		fmt.Fprintln(stderr, "       icpfiling validate FILE.json [--as-of YYYY-MM-DD] [--lang zh|en] [--json] [--data-dir DIR] [--rules PACK.json]")
+		fmt.Fprintln(stderr, "       icpfiling rules keygen|seal|check|trust|update ...   (signed rule packs; see rules -h)")
 		fmt.Fprintln(stderr, "       icpfiling check-image --kind KIND FILE... [--json] [--annotate DIR] [--fix DIR]")
+		fmt.Fprintln(stderr, "       icpfiling compose --out OUT.jpg [--slot SLOT] [--limit BYTES] [--grid] FILE...")
 		fmt.Fprintln(stderr, "       icpfiling drafts list|show|export|import|delete [--data-dir DIR]")
 		fmt.Fprintln(stderr, "       icpfiling batch template|import|check|report|submit [--data-dir DIR]")
 		fmt.Fprintln(stderr, "       icpfiling submit FILE.icpf|FILE.json|--draft ID --backend URL [--token-file F] [--resend] [--data-dir DIR]")
 		fmt.Fprintln(stderr, "       icpfiling status ID [--data-dir DIR]")
+		fmt.Fprintln(stderr, "       "+domainListUsage[len("usage: "):])
 		fmt.Fprintln(stderr, "       icpfiling backend --data-dir DIR [--addr 127.0.0.1:8787] --token-file F")
 		fmt.Fprintln(stderr, "Exit status: 0 done, 1 something blocks or failed, 2 bad input, 3 queued but not yet confirmed, 4 the data directory is open in another copy of the app.")
 		fmt.Fprintln(stderr, "Each command prints its own options with -h.")

@@ -55,6 +55,10 @@ type Application struct {
 	// Acknowledgements are the scans' warnings the applicant chose to send
 	// anyway (readiness.go), kept with the filing.
 	Acknowledgements []Acknowledgement `json:"acknowledgements,omitempty"`
+	// CheckedUnder is the revision of the rule pack the filing was last
+	// checked under (MarkChecked), so that a newer pack that changes its
+	// findings is told, not applied silently (NewFindings). 0: not known.
+	CheckedUnder int `json:"checked_under,omitempty"`
 }
 
 // Subject is the 主办单位 (or the person, for a personal filing).

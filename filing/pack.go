@@ -303,6 +303,46 @@ type ServiceContent struct {
 	Personal bool `json:"personal,omitempty"`
 }
 
+// StitchRule names an upload slot whose image carries supporting documents
+// stitched in with the main certificate, because the filing system has no
+// slot of their own for them (icp-rules 1.1.8, 1.5.1, 1.4.6).
+type StitchRule struct {
+	Rule
+	Scope
+	// Slot is the main certificate's slot the parts are composed into.
+	Slot string `json:"slot"`
+	// Adds are what may be stitched in: document slot codes (e.g.
+	// "authorisation_letter"), "domain_list" (the separate domain list
+	// page) or "other" (any supporting document of the same party).
+	Adds []string `json:"adds"`
+	// SubjectTypes narrows the rule to some subject types.
+	SubjectTypes []string `json:"subject_types,omitempty"`
+	ZH           string   `json:"zh"`
+	EN           string   `json:"en"`
+}
+
+// Where a filing's domains go when they do not fit the verification
+// form's domain field (DomainListRule.Place).
+const (
+	DomainListSeparatePage = "separate_page" // a blank A4 page, sealed or signed, stitched with the form
+	DomainListOnForm       = "on_form"       // the blank space of the form itself
+	DomainListDomainField  = "domain_field"  // the form's domain field, widened if needed
+)
+
+// DomainListRule says where a province wants a filing's domains written
+// when they do not fit the verification form (icp-rules 1.4.5, 1.4.6).
+type DomainListRule struct {
+	Rule
+	Scope
+	// Place is one of the DomainList… constants.
+	Place string `json:"place"`
+	// Registrar: each domain is written with its registrar's short Chinese
+	// name, e.g. "aliyun.xin 阿里云".
+	Registrar bool   `json:"registrar,omitempty"`
+	ZH        string `json:"zh"`
+	EN        string `json:"en"`
+}
+
 // Pack is the versioned, dated rule data of the filing process.
 type Pack struct {
 	Schema    int               `json:"schema"`
@@ -333,6 +373,8 @@ type Pack struct {
 	Products         []ProductRule     `json:"products"`
 	Reviews          []ReviewDuration  `json:"review_durations"`
 	Checks           []Check           `json:"checks"`
+	Stitching        []StitchRule      `json:"stitching"`
+	DomainLists      []DomainListRule  `json:"domain_list"`
 
 	// Built at load so that Validate does no allocation-heavy lookups.
 	rules      map[string]*Rule
@@ -345,13 +387,19 @@ type Pack struct {
 	products   map[string]*ProductRule
 	contents   map[string]*ServiceContent
 	checksum   string
+	// signature is the publisher's signature from the sealed file, if any;
+	// VerifySignature checks it against the keys the caller trusts.
+	signature *PackSignature
 }
 
 // sealedPack is the file format: the pack and the SHA-256 of its exact bytes,
 // so that a pack edited by hand (or damaged) is noticed.
+// A pack published as an update also carries the signature of its
+// publisher (pack_sign.go); the built-in pack needs none.
 type sealedPack struct {
-	SHA256 string          `json:"sha256"`
-	Pack   json.RawMessage `json:"pack"`
+	SHA256    string          `json:"sha256"`
+	Signature *PackSignature  `json:"signature,omitempty"`
+	Pack      json.RawMessage `json:"pack"`
 }
 
 //go:embed rules/pack.json
@@ -403,11 +451,22 @@ func ParsePack(data []byte) (*Pack, error) {
 		return nil, packErr("规则包的校验和与内容不符（可能被改动或损坏），已拒绝使用。",
 			"the rule pack's checksum does not match its content (edited or damaged); it was refused")
 	}
+	// The schema is read first, so that a pack of a later format is named
+	// as such instead of failing on the first field this build lacks.
+	var head struct {
+		Schema int `json:"schema"`
+	}
+	if err := json.Unmarshal(sealed.Pack, &head); err == nil && head.Schema != PackSchema {
+		return nil, packErr("规则包格式为第 %d 版，本程序只能读取第 %d 版；请更新本程序。",
+			"the rule pack is in schema %d; this build reads schema %d: update the app",
+			head.Schema, PackSchema)
+	}
 	var p Pack
 	if err := strictDecode(sealed.Pack, &p); err != nil {
 		return nil, packErr("规则包格式错误：%v", "the rule pack does not follow the schema: %v", err)
 	}
-	p.checksum = sealed.SHA256
+	p.checksum = strings.ToLower(sealed.SHA256)
+	p.signature = sealed.Signature
 	if err := p.index(); err != nil {
 		return nil, packErr("规则包内容错误：%v", "the rule pack is inconsistent: %v", err)
 	}
@@ -557,6 +616,15 @@ var requiredChecks = []string{
 	"product.type", "product.eligibility", "product.region",
 	"backdrop.mainland", "preparation.read", "icp.province_matches",
 	"content.personal", "subject.cross_province",
+}
+
+func documentSlot(docs []DocumentRule, slot string) bool {
+	for i := range docs {
+		if docs[i].Slot == slot {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Pack) index() error {
@@ -742,6 +810,31 @@ func (p *Pack) index() error {
 	}
 	for i := range p.Reviews {
 		add(&p.Reviews[i].Rule)
+	}
+	for i := range p.Stitching {
+		v := &p.Stitching[i]
+		add(&v.Rule)
+		scopes(v.ID, &v.Scope)
+		if v.Slot == "" || len(v.Adds) == 0 {
+			errs = append(errs, fmt.Errorf("stitch rule %s needs a slot and what it adds", v.ID))
+		}
+		// The slot and the documents added are slots of the documents list,
+		// or the domain list page, or any other supporting document.
+		for _, slot := range append([]string{v.Slot}, v.Adds...) {
+			if slot != "domain_list" && slot != "other" && !documentSlot(p.Documents, slot) {
+				errs = append(errs, fmt.Errorf("stitch rule %s names unknown slot %q", v.ID, slot))
+			}
+		}
+	}
+	for i := range p.DomainLists {
+		v := &p.DomainLists[i]
+		add(&v.Rule)
+		scopes(v.ID, &v.Scope)
+		switch v.Place {
+		case DomainListSeparatePage, DomainListOnForm, DomainListDomainField:
+		default:
+			errs = append(errs, fmt.Errorf("domain list rule %s: unknown place %q", v.ID, v.Place))
+		}
 	}
 	for i := range p.Checks {
 		v := &p.Checks[i]

@@ -173,3 +173,41 @@ func (p *Pack) BackgroundFor(method string, day Date) *PhotoBackground {
 	}
 	return nil
 }
+
+// StitchingFor lists the rules that let supporting documents be stitched
+// into a slot's image for a province, subject kind and subject type on a
+// day; empty when the slot takes only its own document.
+func (p *Pack) StitchingFor(slot, province string, personal bool, subjectType string, day Date) []*StitchRule {
+	var out []*StitchRule
+	for i := range p.Stitching {
+		r := &p.Stitching[i]
+		if r.Slot == slot && r.ActiveOn(day) && r.Covers(province, personal) && subjectTypeIn(subjectType, r.SubjectTypes) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// StitchSlotFor is the slot whose image a supporting document ("adds"
+// code, e.g. "authorisation_letter" or "domain_list") is stitched into,
+// with the rule that says so, or nil when it is uploaded on its own.
+func (p *Pack) StitchSlotFor(adds, province string, personal bool, subjectType string, day Date) *StitchRule {
+	for i := range p.Stitching {
+		r := &p.Stitching[i]
+		if !r.ActiveOn(day) || !r.Covers(province, personal) || !subjectTypeIn(subjectType, r.SubjectTypes) {
+			continue
+		}
+		for _, a := range r.Adds {
+			if a == adds {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// DomainListFor says where a province wants the domains that do not fit
+// the verification form, and whether each carries its registrar's name.
+func (p *Pack) DomainListFor(province string, personal bool, day Date) *DomainListRule {
+	return mostSpecific(p.DomainLists, func(r *DomainListRule) (*Rule, *Scope) { return &r.Rule, &r.Scope }, province, personal, day)
+}

@@ -640,15 +640,23 @@ func (v *validator) siteName(i int, w *Website, d DomainName) {
 	}
 	st, _ := v.pack.SubjectType(v.app.Subject.Type)
 	national := st != nil && st.NationalBody
+	// A province that prescribes the form of the name wins over the word
+	// lists: the words of its prescribed suffix ("的个人主页" holds 主页,
+	// "的个人博客" 博客) are what it requires, so the lists look only at the
+	// rest of the name, the owner's own name.
+	listed := name
+	if owner, ok := v.prescribedName(name, w); ok {
+		listed = owner
+	}
 	for k := range v.pack.NameWords {
 		list := &v.pack.NameWords[k]
 		if !list.ActiveOn(v.day) || !list.Covers(v.app.Province, v.personal) || list.ExceptNational && national {
 			continue
 		}
 		for _, word := range list.Words {
-			hit := strings.Contains(name, word)
+			hit := strings.Contains(listed, word)
 			if list.Prefix {
-				hit = strings.HasPrefix(name, word)
+				hit = strings.HasPrefix(listed, word)
 			}
 			if !hit {
 				continue
@@ -682,6 +690,28 @@ func (v *validator) siteName(i int, w *Website, d DomainName) {
 				en: "In this province a personal site is named \"<name>" + strings.Join(nf.Suffixes, "\" or \"<name>") + "\"."})
 		}
 	}
+}
+
+// prescribedName says whether name has a form a province's name rule
+// prescribes for this filing (owner's name + a suffix), and returns the
+// owner's part.
+func (v *validator) prescribedName(name string, w *Website) (string, bool) {
+	owner := strings.TrimSpace(w.Owner.Name)
+	if owner == "" {
+		return "", false
+	}
+	for k := range v.pack.NameFormats {
+		nf := &v.pack.NameFormats[k]
+		if !nf.ActiveOn(v.day) || !nf.Covers(v.app.Province, v.personal) {
+			continue
+		}
+		for _, suffix := range nf.Suffixes {
+			if name == owner+suffix {
+				return owner, true
+			}
+		}
+	}
+	return "", false
 }
 
 // remark: words banned in the name are also refused in the remark.

@@ -6,18 +6,24 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 )
 
 // Fyne's text dialogs (ShowInformation, ShowError, ShowConfirm) wrap
 // their message by Fyne's own rule, which breaks Chinese anywhere; these
 // give the message a Paragraph, with Fyne's choice of width: the message's
-// own, at most 480 px and 80 % of the window.
+// own, at most 600 px and 80 % of the window, as Fyne's.
 
 // messageWidth is the width a text dialog opens at for message.
 func messageWidth(message string, win fyne.Window) float32 {
-	p := newParagraph(message)
-	want := min(p.MinSizeUnwrapped(), 480)
-	return dialogSize(win, fyne.NewSize(want, 0)).Width
+	// A Fyne dialog draws its content inside 32 px of its own padding
+	// and a theme padding on either side (fyne dialog.padWidth).
+	const dialogPad = 32
+	want := newParagraph(message).MinSizeUnwrapped() + dialogPad + 2*theme.Padding()
+	if win != nil && win.Canvas() != nil && win.Canvas().Size().Width > 0 {
+		want = min(want, win.Canvas().Size().Width*0.8)
+	}
+	return min(want, 600)
 }
 
 func messageContent(message string) *Paragraph {

@@ -130,3 +130,44 @@ func TestParagraphBreaksForItsWidth(t *testing.T) {
 		}
 	}
 }
+
+// A text dialog opens as wide as its message when the window allows, so
+// a short message reads on one line, and a long one wraps by the rules.
+func TestMessageDialogWidth(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(Theme{})
+	w := test.NewTempWindow(t, newParagraph(""))
+	w.Resize(fyne.NewSize(800, 600))
+	for _, tc := range []struct {
+		message string
+		lines   int
+	}{
+		{"新的界面语言将在下次启动时生效。", 1},
+		{strings.Repeat("这条说明很长，需要换行。", 8), 0},
+	} {
+		showMessage("界面语言", tc.message, w)
+		var p *Paragraph
+		for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
+			if x, ok := o.(*Paragraph); ok {
+				p = x
+			}
+		}
+		if p == nil {
+			t.Fatal("the dialog shows no paragraph")
+		}
+		lines := strings.Split(p.label.Text, "\n")
+		if tc.lines > 0 && len(lines) != tc.lines {
+			t.Errorf("%q shows as %d lines: %q", tc.message, len(lines), p.label.Text)
+		}
+		if tc.lines == 0 && (len(lines) < 2 || p.Size().Width > 600) {
+			t.Errorf("a long message is %v wide in %d lines", p.Size().Width, len(lines))
+		}
+		for i, l := range lines {
+			if i > 0 && isNoLineStart([]rune(l)[0]) {
+				t.Errorf("line %q starts with closing punctuation", l)
+			}
+		}
+		w.Canvas().Overlays().Top().Hide()
+		w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+	}
+}

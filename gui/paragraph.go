@@ -63,10 +63,9 @@ func (p *Paragraph) CreateRenderer() fyne.WidgetRenderer {
 func (p *Paragraph) sync() {
 	th := p.Theme()
 	size := p.textSize(th)
-	// The Label draws its text inside an inner padding on either side; a
-	// pixel of slack keeps rounding from tipping a full line into Fyne's
-	// own wrap.
-	avail := p.width - 2*th.Size(theme.SizeNameInnerPadding) - 1
+	// The Label draws its text inside an inner padding on either side and
+	// measures it as here, so a line that fits here fits there.
+	avail := p.width - 2*th.Size(theme.SizeNameInnerPadding)
 	style := p.TextStyle
 	text := wrapText(p.Text, avail, func(s string) float32 { return fyne.MeasureText(s, size, style).Width })
 	if p.link != nil {
@@ -99,14 +98,14 @@ func (r *paragraphRenderer) Refresh()                     { r.p.sync() }
 func (r *paragraphRenderer) Destroy()                     {}
 
 // MinSizeUnwrapped is the width the text takes on one line (its widest
-// line), padding included: what a dialog sizes itself by.
+// line) with the label's padding: what a dialog sizes itself by.
 func (p *Paragraph) MinSizeUnwrapped() float32 {
 	th := p.Theme()
 	widest := float32(0)
 	for _, line := range strings.Split(p.Text, "\n") {
 		widest = max(widest, fyne.MeasureText(line, p.textSize(th), p.TextStyle).Width)
 	}
-	return widest + 2*th.Size(theme.SizeNameInnerPadding) + 2*th.Size(theme.SizeNamePadding)
+	return widest + 2*th.Size(theme.SizeNameInnerPadding)
 }
 
 func (p *Paragraph) textSize(th fyne.Theme) float32 {

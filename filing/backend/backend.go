@@ -237,12 +237,24 @@ func (s *Server) rules(w http.ResponseWriter, r *http.Request) {
 	etag := `"` + s.pack.Checksum() + `"`
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
-	if r.Header.Get("If-None-Match") == etag {
+	if etagMatches(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, _ = w.Write(s.packRaw)
+}
+
+// etagMatches reads If-None-Match as RFC 9110 says: a list of tags, weak
+// ones compared by their value, or "*".
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
+	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/filing/store"
 )
 
@@ -68,6 +70,9 @@ type ImportResult struct {
 	Errors []RowError    `json:"errors"`
 	Scans  int           `json:"scans"`
 	Unused []ScanProblem `json:"unused_scans,omitempty"`
+	// Composed are the slots' images stitched from parts
+	// (<key>_<slot>_part2.jpg …), each with what happened to its parts.
+	Composed []ComposedScan `json:"composed_scans,omitempty"`
 	// SecretsNotKept counts filings whose passwords the store could not
 	// keep (no store passphrase, or locked): they must be typed again
 	// before they are submitted.
@@ -111,11 +116,11 @@ func ImportRows(st *store.Store, rows [][]string, opt ImportOptions) (*ImportRes
 	}
 	parsed, res.Errors = refuseControls(parsed, res.Errors)
 	if opt.ScanDir != "" {
-		n, unused, err := attachScans(st, opt.ScanDir, parsed, opt.Pack)
+		n, unused, composed, err := attachScans(st, opt.ScanDir, parsed, opt.Pack, filing.DateOf(opt.Now()))
 		if err != nil {
 			return nil, err
 		}
-		res.Scans, res.Unused = n, unused
+		res.Scans, res.Unused, res.Composed = n, unused, composed
 	}
 	if len(parsed) == 0 {
 		return res, nil
@@ -315,10 +320,10 @@ func scanSlots(pack *filing.Pack) (slots []string, perSite map[string]bool) {
 	return slots, perSite
 }
 
-func attachScans(st *store.Store, dir string, parsed []Parsed, pack *filing.Pack) (int, []ScanProblem, error) {
+func attachScans(st *store.Store, dir string, parsed []Parsed, pack *filing.Pack, day filing.Date) (int, []ScanProblem, []ComposedScan, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return 0, nil, &InputError{ZH: "无法读取扫描件文件夹", EN: "cannot read the scan folder", Err: err}
+		return 0, nil, nil, &InputError{ZH: "无法读取扫描件文件夹", EN: "cannot read the scan folder", Err: err}
 	}
 	byKey := map[string]*filing.Application{}
 	for _, p := range parsed {
@@ -326,12 +331,16 @@ func attachScans(st *store.Store, dir string, parsed []Parsed, pack *filing.Pack
 	}
 	slots, perSite := scanSlots(pack)
 	n := 0
-	var unused []ScanProblem
+	var composed []ComposedScan
+	parts, unused := scanParts(entries, slots)
 	for _, e := range entries {
 		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
 		name := e.Name()
+		if isPart(name) {
+			continue // composed with its part 1, or listed by scanParts
+		}
 		mt, ok := scanTypes[strings.ToLower(filepath.Ext(name))]
 		if !ok {
 			unused = append(unused, ScanProblem{name, "不是 JPG、PNG、BMP 或 PDF 文件。", "is not a JPG, PNG, BMP or PDF file"})
@@ -355,15 +364,30 @@ func attachScans(st *store.Store, dir string, parsed []Parsed, pack *filing.Pack
 				fmt.Sprintf("the filing has only %d websites", len(app.Websites))})
 			continue
 		}
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			unused = append(unused, ScanProblem{name, "无法打开。", "cannot be opened"})
-			continue
+		var att filing.Attachment
+		if more := parts[name]; len(more) > 0 {
+			kind := scans.KindOf(slot, app.Subject.CertificateType)
+			c, problems := composeScan(dir, key, slot, name, more, kind, pack, day)
+			composed = append(composed, c)
+			unused = append(unused, problems...)
+			if c.jpeg != nil {
+				att, err = st.PutAttachment(bytes.NewReader(c.jpeg), c.File, "image/jpeg")
+				if err != nil {
+					return n, unused, composed, err
+				}
+			}
 		}
-		att, err := st.PutAttachment(f, name, mt)
-		f.Close()
-		if err != nil {
-			return n, unused, err
+		if att.SHA256 == "" {
+			f, err := os.Open(filepath.Join(dir, name))
+			if err != nil {
+				unused = append(unused, ScanProblem{name, "无法打开。", "cannot be opened"})
+				continue
+			}
+			att, err = st.PutAttachment(f, name, mt)
+			f.Close()
+			if err != nil {
+				return n, unused, composed, err
+			}
 		}
 		if slot == PhotoSlot {
 			app.Photo = filing.Photo{Attachment: &att, Website: site - 1}
@@ -376,7 +400,7 @@ func attachScans(st *store.Store, dir string, parsed []Parsed, pack *filing.Pack
 		}
 		n++
 	}
-	return n, unused, nil
+	return n, unused, composed, nil
 }
 
 // LoadApps reads the batch's drafts in batch order, with their list

@@ -278,6 +278,25 @@ func (c *Client) Rules(ctx context.Context) (*filing.Pack, []byte, error) {
 	return p, raw, nil
 }
 
+// FetchRules fetches the backend's rule pack unless it is still the one
+// with etag (If-None-Match): data is nil on 304 Not Modified. The pack is
+// not parsed here: filing/packs verifies and applies it. newETag is the
+// ETag the backend sent, to give next time.
+func (c *Client) FetchRules(ctx context.Context, etag string) (data []byte, newETag string, err error) {
+	req := c.rc.R().SetContext(ctx)
+	if etag != "" {
+		req.SetHeader("If-None-Match", etag)
+	}
+	resp, err := req.Get(api.PathRules)
+	if err == nil && resp.StatusCode() == http.StatusNotModified {
+		return nil, etag, nil
+	}
+	if err := c.outcome(ctx, resp, err); err != nil {
+		return nil, "", err
+	}
+	return resp.Body(), resp.Header().Get("ETag"), nil
+}
+
 // outcome turns resty's result into nil or one of this package's errors.
 func (c *Client) outcome(ctx context.Context, resp *resty.Response, err error) error {
 	var later *retryLater
