@@ -16,6 +16,7 @@ import (
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/store"
+	"github.com/icpfiling/icpfiling/gui"
 )
 
 // walkObjects visits o and everything inside it.
@@ -84,7 +85,7 @@ func TestUnlockWindowOpensASealedStore(t *testing.T) {
 
 	test.Type(entry, "not it")
 	test.Tap(unlock)
-	msg := findIn(content, func(l *widget.Label) bool { return l.Importance == widget.DangerImportance })
+	msg := findIn(content, func(l *gui.Paragraph) bool { return l.Importance == widget.DangerImportance })
 	if len(*opened) != 0 || msg == nil || msg.Text == "" || entry.Text != "" || unlock.Disabled() {
 		t.Fatalf("wrong passphrase: opened %d, message %v", len(*opened), msg)
 	}
