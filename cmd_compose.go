@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -34,10 +36,11 @@ func cmdCompose(args []string, stdout, stderr io.Writer) int {
 	slot := fs.String("slot", "", "the upload slot the image goes into (its size limit and its checks), e.g. website_owner_id")
 	limit := fs.Int64("limit", 0, "size limit in bytes, instead of the slot's (exclusive: the file stays under it)")
 	grid := fs.Bool("grid", false, "lay the parts out in a grid instead of one above the other")
+	kinds := fs.String("kinds", "", "what each file is, comma-separated in the files' order (id_front, authorisation_letter, …); default: the slot's kind for the first, authorisation_letter for the others")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	lng := fs.String("lang", "zh", "language of the messages: zh or en")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: icpfiling compose --out OUT.jpg [--slot SLOT] [--limit BYTES] [--grid] [--json] [--lang zh|en] FILE...")
+		fmt.Fprintln(stderr, "usage: icpfiling compose --out OUT.jpg [--slot SLOT] [--limit BYTES] [--grid] [--kinds K1,K2,...] [--json] [--lang zh|en] FILE...")
 		fmt.Fprintf(stderr, "Stitches %d–%d scans (the main certificate first) into one JPEG under the slot's upload limit; exit 0 when it\n", imaging.MinComposeParts, imaging.MaxComposeParts)
 		fmt.Fprintln(stderr, "fits and every part stays legible, 1 with the reasons otherwise, 2 when a file cannot be read or an option is wrong.")
 		fs.PrintDefaults()
@@ -78,9 +81,25 @@ func cmdCompose(args []string, stdout, stderr io.Writer) int {
 	if *limit > 0 {
 		opts.Limits.RuleID, opts.Limits.MaxBytes = "", *limit
 	}
+	var partKinds []string
+	if *kinds != "" {
+		partKinds = strings.Split(*kinds, ",")
+		if len(partKinds) != len(files) {
+			fmt.Fprintln(stderr, pick(*lng, "--kinds 须为每个文件各给一种。", "--kinds needs one kind per file."))
+			return exitUnreadable
+		}
+	}
 	parts := make([]imaging.ComposePart, len(files))
 	for i, f := range files {
 		parts[i] = imaging.ComposePart{Path: f}
+		if partKinds != nil {
+			k := imaging.Kind(strings.TrimSpace(partKinds[i]))
+			if !slices.ContainsFunc(scans.Kinds, func(ki scans.KindInfo) bool { return ki.Kind == k }) || k == imaging.KindPhoto {
+				fmt.Fprintln(stderr, pick(*lng, "未知的资料种类：", "unknown kind: ")+string(k))
+				return exitUnreadable
+			}
+			parts[i].Kind = k
+		}
 	}
 
 	res := composeOutput{MaxBytes: opts.Limits.MaxBytes, Problems: []imaging.Check{}}
@@ -160,7 +179,7 @@ func writeComposeText(w io.Writer, res composeOutput, lng string) {
 			i+1, p.Name, p.Rect.Dx(), p.Rect.Dy(), p.Rect.Min.X, p.Rect.Min.Y, label(p.Report.Verdict))
 		writeChecks(w, notPassed(p.Report.Checks), lng, label)
 	}
-	fmt.Fprintf(w, pick(lng, "拼接图按 %s 检查：[%s]\n", "the composite checked as %s: [%s]\n"), c.Report.Kind, label(c.Report.Verdict))
+	fmt.Fprintf(w, pick(lng, "拼接图的文件检查（格式、大小）：[%s]\n", "the composite's file checks (format, size): [%s]\n"), label(c.Report.Verdict))
 	writeChecks(w, notPassed(c.Report.Checks), lng, label)
 	if len(res.Problems) == 0 {
 		fmt.Fprintln(w, pick(lng, "大小符合限值，各部分均清晰可辨。", "under the size limit, and every part stays legible."))

@@ -94,7 +94,10 @@ type ComposePart struct {
 	Path   string
 	Reader io.Reader
 	// Kind is what the part is checked as on its own; default: the
-	// composite's kind (ComposeOptions.Kind).
+	// composite's kind (ComposeOptions.Kind) for the first part, the main
+	// certificate, and KindAuthorisationLetter for the others — a signed
+	// or sealed page in black print, the commonest supporting document
+	// (icp-rules 1.1.8: the 授权书 with the owner's ID).
 	Kind Kind
 }
 
@@ -145,7 +148,11 @@ type Composition struct {
 	// Scale is how much the parts were reduced to fit the limit (1: not).
 	Scale float64
 	Parts []ComposedPart
-	// Report is the composite checked as the slot's kind, like any scan.
+	// Report is the composite's file checks as the slot's (format, size,
+	// decoding). Its content — outline, exposure, sharpness, colour — is
+	// judged part by part (Parts[i].Report): a picture of several
+	// documents has no one outline or exposure, and judged as one it was
+	// always "doubtful".
 	Report *Report
 }
 
@@ -310,8 +317,12 @@ func partName(i int, p ComposePart) string {
 func preparePart(i int, p ComposePart, opts ComposeOptions, t ComposeThresholds, g Guard) (preparedPart, error) {
 	name := partName(i, p)
 	kind := p.Kind
-	if kind == "" {
+	switch {
+	case kind != "":
+	case i == 0:
 		kind = opts.Kind
+	default:
+		kind = KindAuthorisationLetter
 	}
 	fail := func(c Check, err error) (preparedPart, error) {
 		c.Verdict = Fail
@@ -634,7 +645,7 @@ func checkComposite(data []byte, opts ComposeOptions, g Guard) (*Report, error) 
 	}
 	defer w.Release()
 	rep.Width, rep.Height = w.Width, w.Height
-	rep.Checks = append(checks, checkContent(w, opts.Kind, Options{Limits: opts.Limits})...)
+	rep.Checks = checks
 	rep.Verdict = Worst(rep.Checks)
 	return rep, nil
 }
