@@ -13,7 +13,7 @@ import (
 	"github.com/icpfiling/icpfiling/gui"
 )
 
-const domainListUsage = "usage: icpfiling domain-list --draft ID|FILE.json --out FILE.pdf|FILE.png [--as-of YYYY-MM-DD] [--data-dir DIR] [--passphrase-file F] [--lang zh|en]"
+const domainListUsage = "usage: icpfiling domain-list (--draft ID | FILE.json) --out FILE.pdf|FILE.png [--as-of YYYY-MM-DD] [--data-dir DIR] [--passphrase-file F] [--lang zh|en]"
 
 // cmdDomainList writes the domain list page (域名清单) of a draft or of an
 // application file, for a province that wants the domains on a separate
@@ -54,6 +54,7 @@ func cmdDomainList(args []string, stdout, stderr io.Writer) int {
 	}
 
 	var app *filing.Application
+	pack := filing.DefaultPack()
 	if *draft != "" {
 		opts := store.Options{Dir: dataDir, SnapshotInterval: -1, Progress: encryptionProgress(stderr)}
 		if *passFile != "" {
@@ -69,6 +70,7 @@ func cmdDomainList(args []string, stdout, stderr io.Writer) int {
 			return code
 		}
 		a, _, err := st.LoadDraft(*draft)
+		_, pack = windowPacks(st) // the rules in use in that data directory
 		st.Close()
 		if err != nil {
 			fmt.Fprintln(stderr, message(err, *lng))
@@ -87,7 +89,6 @@ func cmdDomainList(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	pack := filing.DefaultPack()
 	need := domainlist.NeedFor(app, pack, day)
 	if !need.Wanted {
 		// Both languages: the reason is what a script's log should show.
