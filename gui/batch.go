@@ -148,7 +148,7 @@ type BatchView struct {
 	table    *widget.Table
 	progress *widget.ProgressBar
 	count    *widget.Label
-	message  *widget.Label
+	message  *Paragraph
 	checkBtn *widget.Button
 	cancel   *widget.Button
 	stop     context.CancelFunc
@@ -178,8 +178,7 @@ func NewBatchView(ui *UI, svc BatchService) *BatchView {
 	v.status.SetSelectedIndex(filterAll)
 	v.progress = widget.NewProgressBar()
 	v.count = widget.NewLabel("")
-	v.message = widget.NewLabel("")
-	v.message.Wrapping = fyne.TextWrapWord
+	v.message = newParagraph("")
 	v.table = v.newTable()
 
 	v.checkBtn = widget.NewButtonWithIcon(lang.L("Check all"), theme.ConfirmIcon(), v.check)

@@ -145,7 +145,7 @@ func (o *overflowLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 // tapLabel is a wrapping label that toggles its check box when tapped, so
 // a long check-box text can wrap and still be clicked like the box's own.
 type tapLabel struct {
-	widget.Label
+	Paragraph
 	check *widget.Check
 }
 
@@ -170,7 +170,6 @@ func fitCheck(c *widget.Check) (fyne.CanvasObject, *widget.Check) {
 	}
 	label := &tapLabel{check: c}
 	label.Text = c.Text
-	label.Wrapping = fyne.TextWrapWord
 	label.ExtendBaseWidget(label)
 	box := widget.NewCheck("", c.OnChanged)
 	box.Checked = c.Checked
