@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -183,6 +184,11 @@ func loadServedPack(path string, trust []string) ([]byte, *filing.Pack, error) {
 		keys = append(keys, k)
 	}
 	p, _, err := filing.VerifyPack(data, keys)
+	var pe *filing.PackError
+	if errors.As(err, &pe) && pe.Untrusted != "" {
+		return nil, nil, &filing.PackError{ZH: pe.ZH + "用 --trust 给出该发布者的公钥（.pub 文件）即可使用。",
+			EN: pe.EN + "; give its publisher's public key (.pub file) with --trust to serve it", Untrusted: pe.Untrusted}
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -422,6 +422,10 @@ func DefaultPackBytes() []byte { return append([]byte(nil), embeddedPack...) }
 // PackError is a pack that cannot be used, with a message for each language.
 type PackError struct {
 	ZH, EN string
+	// Untrusted is the fingerprint of the key that signed a pack refused
+	// for its signer alone, so that each caller can say how to trust it
+	// where it is (the CLI, the backend's flags, Settings).
+	Untrusted string
 }
 
 func (e *PackError) Error() string { return e.EN }

@@ -208,9 +208,11 @@ func (p *Pack) VerifySignature(keys []PublicKey) (PublicKey, error) {
 		}
 		return k, nil
 	}
-	return PublicKey{}, packErr("规则包由不受信任的密钥 %s 签名，已拒绝。信任该发布者时，可用 icpfiling rules trust 加入其公钥。",
-		"the rule pack is signed by key %s, which is not trusted; it was refused. To trust its publisher, add their public key with icpfiling rules trust",
+	e := packErr("规则包由不受信任的密钥 %s 签名，已拒绝。",
+		"the rule pack is signed by key %s, which is not trusted; it was refused",
 		p.signature.Key)
+	e.Untrusted = p.signature.Key
+	return PublicKey{}, e
 }
 
 // VerifyPack reads a sealed pack (checksum, schema, content: everything
