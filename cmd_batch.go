@@ -390,7 +390,7 @@ func batchSubmit(ctx context.Context, f *batchFlags, stdout, stderr io.Writer) i
 	// Sent batchConcurrency at a time: one filing whose answer is slow
 	// holds one slot, not the batch.
 	pack := packInUse(st, f.lang, stderr)
-	ob := submit.NewOutbox(st, submit.Options{Client: client, Pack: pack, Scans: scanChecker(st, pack), Concurrency: batchConcurrency})
+	ob := submit.NewOutbox(st, submit.Options{Client: client, Pack: pack, Scans: scanChecker(st, fixedPack(pack)), Concurrency: batchConcurrency})
 	rows, err := batch.Submit(st, ob, b, batch.SubmitOptions{OnlyFailed: f.retryFailed, AcceptWarnings: f.acceptWarnings})
 	if err != nil {
 		fmt.Fprintln(stderr, message(err, f.lang))
@@ -476,17 +476,17 @@ func anyInFlight(rows []batch.RowStatus) bool {
 type batchService struct {
 	st   *store.Store
 	out  *submit.Outbox
-	pack *filing.Pack
+	pack packSource
 }
 
-func newBatchService(st *store.Store, out *submit.Outbox, pack *filing.Pack) *batchService {
+func newBatchService(st *store.Store, out *submit.Outbox, pack packSource) *batchService {
 	return &batchService{st: st, out: out, pack: pack}
 }
 
 func (s *batchService) Batches() ([]*batch.Batch, error) { return batch.ListBatches(s.st) }
 
 func (s *batchService) Import(path, scanDir string) (*batch.ImportResult, error) {
-	return batch.Import(s.st, path, batch.ImportOptions{Pack: s.pack, ScanDir: scanDir})
+	return batch.Import(s.st, path, batch.ImportOptions{Pack: s.pack(), ScanDir: scanDir})
 }
 
 func (s *batchService) Load(b *batch.Batch) ([]*filing.Application, error) {
@@ -502,8 +502,9 @@ func (s *batchService) Check(ctx context.Context, b *batch.Batch, apps []*filing
 	}
 	reports := newScanReports(s.st)
 	defer reports.prune()
-	return batch.Check(ctx, apps, batch.CheckOptions{Pack: s.pack, AsOf: now, Progress: progress, Labels: b.Keys(), Open: open,
-		Images: batchImageJobs(s.st, s.pack, filing.DateOf(now)), Reports: reports})
+	pack := s.pack()
+	return batch.Check(ctx, apps, batch.CheckOptions{Pack: pack, AsOf: now, Progress: progress, Labels: b.Keys(), Open: open,
+		Images: batchImageJobs(s.st, pack, filing.DateOf(now)), Reports: reports})
 }
 
 func (s *batchService) Submit(b *batch.Batch, onlyFailed bool) ([]batch.RowStatus, error) {

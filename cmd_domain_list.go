@@ -70,7 +70,7 @@ func cmdDomainList(args []string, stdout, stderr io.Writer) int {
 			return code
 		}
 		a, _, err := st.LoadDraft(*draft)
-		_, pack = windowPacks(st) // the rules in use in that data directory
+		pack = packInUse(st, *lng, stderr) // the rules in use in that data directory
 		st.Close()
 		if err != nil {
 			fmt.Fprintln(stderr, message(err, *lng))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -193,7 +194,7 @@ func rulesCheck(f *submitFlags, path string, stdout, stderr io.Writer) int {
 		err = cur.CanReplace(pack)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", path, message(err, l))
+		fmt.Fprintf(stderr, "%s: %s\n", path, packRefusal(err, l))
 		return exitBlocked
 	}
 	fmt.Fprintf(stdout, "%s: revision %d, published %s, %d rules, sha256 %s, %s\n",
@@ -312,7 +313,7 @@ func rulesUpdate(f *submitFlags, from string, stdout, stderr io.Writer) int {
 		diff, _, err = m.Check(ctx, client)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, pick(l, "规则包未更新：", "the rule pack was not updated: ")+message(err, l))
+		fmt.Fprintln(stderr, pick(l, "规则包未更新：", "the rule pack was not updated: ")+packRefusal(err, l))
 		printPackInUse(stderr, m.Info(), l)
 		return exitBlocked
 	}
@@ -322,8 +323,7 @@ func rulesUpdate(f *submitFlags, from string, stdout, stderr io.Writer) int {
 		printPackInUse(stdout, m.Info(), l)
 		return exitClean
 	}
-	fmt.Fprintln(stdout, pick(l, fmt.Sprintf("规则包已更新：第 %d 版 → 第 %d 版", diff.FromRevision, diff.ToRevision),
-		fmt.Sprintf("rule pack updated: revision %d → %d", diff.FromRevision, diff.ToRevision)))
+	fmt.Fprintln(stdout, diff.Title(l))
 	writePackDiff(stdout, diff, l)
 	printPackInUse(stdout, m.Info(), l)
 	return exitClean
@@ -331,16 +331,8 @@ func rulesUpdate(f *submitFlags, from string, stdout, stderr io.Writer) int {
 
 // writePackDiff lists what changed, one rule id a line.
 func writePackDiff(w io.Writer, d filing.PackDiff, l string) {
-	for _, g := range []struct {
-		zh, en string
-		ids    []string
-	}{{"新增", "added", d.Added}, {"已结束", "ended", d.Ended}, {"已移除", "removed", d.Removed}, {"已更改", "changed", d.Changed}} {
-		for _, id := range g.ids {
-			fmt.Fprintf(w, "  %s  %s\n", pick(l, g.zh, g.en), id)
-		}
-	}
-	if d.Empty() {
-		fmt.Fprintln(w, pick(l, "  （规则内容没有变化）", "  (no rule changed)"))
+	for _, line := range d.Lines(l) {
+		fmt.Fprintln(w, "  "+line)
 	}
 }
 
@@ -372,4 +364,16 @@ func writeFileStreamed(path string, fill func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// packRefusal is why a pack was refused, and, for a pack signed by a key
+// not trusted here, how to trust it.
+func packRefusal(err error, l string) string {
+	text := message(err, l)
+	var pe *filing.PackError
+	if errors.As(err, &pe) && pe.Untrusted != "" {
+		text += pick(l, "如信任该发布者，可用 icpfiling rules trust 发布者.pub 加入其公钥。",
+			"; to trust its publisher, add their public key with icpfiling rules trust PUBLISHER.pub")
+	}
+	return text
 }

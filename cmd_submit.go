@@ -206,7 +206,8 @@ func runSubmit(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 	var mu sync.Mutex
 	lastShown := map[string]int64{}
-	o := submit.NewOutbox(st, submit.Options{Client: client, Scans: scanChecker(st, nil),
+	pack := packInUse(st, f.lang, stderr) // the rules in use in this data directory, as the window's gate
+	o := submit.NewOutbox(st, submit.Options{Client: client, Pack: pack, Scans: scanChecker(st, fixedPack(pack)),
 		OnProgress: func(id string, p submit.Progress) {
 			if p.Total == 0 {
 				return

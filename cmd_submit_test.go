@@ -496,7 +496,7 @@ func TestSubmitFileCompletesHeldSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	queued, err := submit.NewOutbox(st, submit.Options{Scans: scanChecker(st, nil)}).Submit(fromFile)
+	queued, err := submit.NewOutbox(st, submit.Options{Scans: scanChecker(st, fixedPack(nil))}).Submit(fromFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +511,7 @@ func TestSubmitFileCompletesHeldSubmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := submit.NewOutbox(st, submit.Options{Client: client, Scans: scanChecker(st, nil)})
+	o := submit.NewOutbox(st, submit.Options{Client: client, Scans: scanChecker(st, fixedPack(nil))})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = o.Run(ctx); close(done) }()

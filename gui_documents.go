@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -19,7 +24,7 @@ import (
 // and checks them with the image checks, against the rule pack's limits.
 type documentsAdapter struct {
 	st   *store.Store
-	pack *filing.Pack
+	pack packSource
 	// checking admits one image check or fix per core. Opening the upload
 	// step re-checks every scan of the filing at once, and a 12 MP file
 	// holds about 31 MB while it is checked (a progressive one about 90):
@@ -28,10 +33,21 @@ type documentsAdapter struct {
 	// reports keeps each report with its preview, so that opening the
 	// upload step again shows the scans without checking them again.
 	reports *scanReports
+	// composed keeps, by parts and options, what Compose made in this run:
+	// a slot shown again finds its parts' layout without stitching again.
+	composedMu sync.Mutex
+	composed   map[string]composed
 }
 
-func newDocumentsAdapter(st *store.Store, pack *filing.Pack) *documentsAdapter {
-	return &documentsAdapter{st: st, pack: pack, checking: make(chan struct{}, runtime.GOMAXPROCS(0)), reports: newScanReports(st)}
+// composed is one result of Compose.
+type composed struct {
+	att  filing.Attachment
+	comp *imaging.Composition
+}
+
+func newDocumentsAdapter(st *store.Store, pack packSource) *documentsAdapter {
+	return &documentsAdapter{st: st, pack: pack, checking: make(chan struct{}, runtime.GOMAXPROCS(0)), reports: newScanReports(st),
+		composed: map[string]composed{}}
 }
 
 // turn waits for a free place among the running checks and returns the
@@ -58,27 +74,30 @@ func (d *documentsAdapter) Keep(path string) (filing.Attachment, error) {
 func (d *documentsAdapter) options(s gui.Scan) (imaging.Kind, imaging.Options, error) {
 	day := filing.DateOf(time.Now())
 	kind := scans.KindOf(s.Slot, s.CertificateType)
-	opts, err := scans.Options(d.pack, kind, scans.Background(d.pack, s.Province, day), day)
+	pack := d.pack()
+	opts, err := scans.Options(pack, kind, scans.Background(pack, s.Province, day), day)
 	opts.Preview = true
 	return kind, opts, err
 }
 
 func (d *documentsAdapter) Check(a filing.Attachment, s gui.Scan) (*imaging.Report, error) {
 	// A missing or altered file is reported, never checked in its place.
-	if err := d.st.VerifyAttachment(a); err != nil {
-		return nil, err
+	for _, f := range append([]filing.Attachment{a}, a.Parts...) {
+		if err := d.st.VerifyAttachment(f); err != nil {
+			return nil, err
+		}
 	}
 	kind, opts, err := d.options(s)
 	if err != nil {
 		return nil, err
 	}
-	job := imaging.Job{Path: d.st.AttachmentPath(a.SHA256), Kind: kind, Options: opts}
+	job := imaging.Job{Path: d.st.AttachmentPath(a.SHA256), Kind: kind, Options: opts, Parts: scans.PartsOf(a, d.st)}
 	key := d.reports.keyFor(a.SHA256, job) // verified above
 	if rep, ok := d.reports.reportAt(key, job); ok {
 		return rep, nil
 	}
 	defer d.turn()()
-	rep, err := imaging.CheckFile(job.Path, kind, opts)
+	rep, err := job.Check()
 	if err == nil {
 		d.reports.keepAt(key, job, rep)
 	}
@@ -136,4 +155,56 @@ func (d *documentsAdapter) Fix(a filing.Attachment, s gui.Scan) (filing.Attachme
 		}
 	}
 	return fixed, rep, nil
+}
+
+// Compose stitches kept parts into the slot's image (issue 18), under the
+// pack's upload limit for the slot, and keeps the result; its Parts are
+// the parts, each checked as imaging.ComposePart's kindAt says.
+func (d *documentsAdapter) Compose(parts []filing.Attachment, s gui.Scan) (filing.Attachment, *imaging.Composition, error) {
+	if len(parts) < filing.MinAttachmentParts || len(parts) > filing.MaxAttachmentParts {
+		return filing.Attachment{}, nil, imaging.ErrComposeParts
+	}
+	for _, p := range parts {
+		if err := d.st.VerifyAttachment(p); err != nil {
+			return filing.Attachment{}, nil, err
+		}
+	}
+	kind, opts, err := d.options(s)
+	if err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	key := fmt.Sprintf("%s\x00%d\x00%d", kind, opts.Limits.MaxBytes, opts.Limits.MinBytes)
+	for _, p := range parts {
+		key += "\x00" + p.SHA256
+	}
+	d.composedMu.Lock()
+	c, ok := d.composed[key]
+	d.composedMu.Unlock()
+	if ok && d.st.VerifyAttachment(c.att) == nil {
+		c.att.Parts = slices.Clone(parts)
+		return c.att, c.comp, nil
+	}
+	cparts := make([]imaging.ComposePart, len(parts))
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		cparts[i] = imaging.ComposePart{Name: p.OriginalName, Path: d.st.AttachmentPath(p.SHA256)}
+		names[i] = strings.TrimSuffix(p.OriginalName, filepath.Ext(p.OriginalName))
+	}
+	name := strings.Join(names, " + ") + ".jpg"
+	done := d.turn()
+	comp, err := imaging.Compose(cparts, imaging.ComposeOptions{Kind: kind, Limits: opts.Limits, Name: name})
+	done()
+	if err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	att, err := d.st.PutAttachment(bytes.NewReader(comp.JPEG), name, "image/jpeg")
+	if err != nil {
+		return filing.Attachment{}, nil, err
+	}
+	comp.JPEG = nil // kept in the store; the window needs only the layout
+	d.composedMu.Lock()
+	d.composed[key] = composed{att: att, comp: comp}
+	d.composedMu.Unlock()
+	att.Parts = slices.Clone(parts)
+	return att, comp, nil
 }

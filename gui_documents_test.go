@@ -29,7 +29,7 @@ func TestDocumentsAdapterKeepsChecksAndFixes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	d := newDocumentsAdapter(st, filing.DefaultPack())
+	d := newDocumentsAdapter(st, fixedPack(nil))
 
 	card := testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 2000, H: 1500, Seed: 3})
 	dir := t.TempDir()
@@ -97,7 +97,7 @@ func TestDocumentsAdapterChecksOneFilePerCore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	d := newDocumentsAdapter(st, filing.DefaultPack())
+	d := newDocumentsAdapter(st, fixedPack(nil))
 	if cap(d.checking) != runtime.GOMAXPROCS(0) {
 		t.Fatalf("%d checks at a time, want one per core (%d)", cap(d.checking), runtime.GOMAXPROCS(0))
 	}
@@ -181,7 +181,7 @@ func TestDocumentsAdapterKeepsReportsWithPreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	d := newDocumentsAdapter(st, filing.DefaultPack())
+	d := newDocumentsAdapter(st, fixedPack(nil))
 	d.reports = &scanReports{st: st, build: "test-build"}
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, W: 1600, H: 1200, Seed: 6}), nil); err != nil {
@@ -261,7 +261,7 @@ func BenchmarkUploadStepScan(b *testing.B) {
 		name  string
 		build string
 	}{{"checked", ""}, {"kept", "bench"}} {
-		d := newDocumentsAdapter(st, filing.DefaultPack())
+		d := newDocumentsAdapter(st, fixedPack(nil))
 		d.reports = &scanReports{st: st, build: c.build}
 		if _, err := d.Check(att, scan); err != nil { // keeps it, for "kept"
 			b.Fatal(err)

@@ -26,8 +26,8 @@ type submitAdapter struct {
 	cfgOK   bool
 }
 
-func newSubmitAdapter(st *store.Store, pack *filing.Pack) *submitAdapter {
-	s := &submitAdapter{st: st, out: submit.NewOutbox(st, submit.Options{Pack: pack, Scans: scanChecker(st, pack)})}
+func newSubmitAdapter(st *store.Store, pack packSource) *submitAdapter {
+	s := &submitAdapter{st: st, out: submit.NewOutbox(st, submit.Options{Pack: pack(), CurrentPack: pack, Scans: scanChecker(st, pack)})}
 	if set, err := submit.LoadSettings(st); err == nil {
 		s.apply(set)
 	}

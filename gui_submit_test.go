@@ -152,7 +152,7 @@ func startSubmitAdapter(t *testing.T, opt backend.Options) (*backend.Server, *ht
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub := newSubmitAdapter(st, filing.DefaultPack())
+	sub := newSubmitAdapter(st, fixedPack(nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { sub.Run(ctx); close(done) }()

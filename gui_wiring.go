@@ -19,6 +19,7 @@ import (
 	"github.com/icpfiling/icpfiling/applog"
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/bundle"
+	"github.com/icpfiling/icpfiling/filing/packs"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/gui"
 	"github.com/icpfiling/icpfiling/instance"
@@ -116,7 +117,11 @@ func runGUI(o guiOptions) (code int) {
 	// and a progress window shows an older store being encrypted.
 	var shutdown []func() // run in order once the window loop ends
 	startMain := func(st *store.Store) {
-		_, pack := windowPacks(st) // the manager is for Settings' rule-pack section (issue 16)
+		packMgr, pack := windowPacks(st)
+		current := fixedPack(pack) // the pack in use: it follows updates
+		if packMgr != nil {
+			current = packMgr.Current
+		}
 		var ui *gui.UI
 		saver := store.NewAutosaver(st, store.AutosaverOptions{OnError: func(err error) {
 			slog.Error("autosave", "err", message(err, "en"))
@@ -126,12 +131,16 @@ func runGUI(o guiOptions) (code int) {
 				}
 			})
 		}})
-		drafts := &draftsAdapter{st: st, saver: saver, pack: pack}
-		sub := newSubmitAdapter(st, pack)
+		drafts := &draftsAdapter{st: st, saver: saver, pack: pack, packs: packMgr}
+		sub := newSubmitAdapter(st, current)
+		var rulePacks gui.RulePacks // nil: the built-in pack, no updates
+		if packMgr != nil {
+			rulePacks = windowRulePacks{Manager: packMgr, sub: sub}
+		}
 		ctx, stopWorker := context.WithCancel(context.Background())
 		go sub.Run(ctx)
 		var single *instance.Server
-		docs := newDocumentsAdapter(st, pack)
+		docs := newDocumentsAdapter(st, current)
 		go docs.reports.prune() // reports of scans deleted since the last start
 		ui = gui.NewUI(a, gui.Services{
 			Pack:      pack,
@@ -139,9 +148,10 @@ func runGUI(o guiOptions) (code int) {
 			Documents: docs,
 			Submitter: sub,
 			Settings:  sub,
-			Batches:   newBatchService(st, sub.out, pack),
+			Batches:   newBatchService(st, sub.out, current),
 			Version:   version,
 			Licences:  thirdPartyLicences(),
+			RulePacks: rulePacks,
 			DeleteAllData: func() error {
 				// Everything that holds a file in dataDir lets go first:
 				// Windows cannot delete open files.
@@ -160,6 +170,8 @@ func runGUI(o guiOptions) (code int) {
 			},
 		})
 		ui.AskToUnlock()
+		// At start and daily, until the window loop ends (stopWorker).
+		ui.WatchRulePacks(ctx, gui.RulePackCheckInterval)
 		w := ui.Window()
 		// Later starts on this data directory bring this window forward.
 		if s, err := instance.Listen(dataDir, func() {
@@ -262,6 +274,17 @@ type draftsAdapter struct {
 	st    *store.Store
 	saver *store.Autosaver
 	pack  *filing.Pack
+	// packs, when set, gives the pack in use (it follows updates) and what
+	// it changed for each draft; pack is used without it.
+	packs *packs.Manager
+}
+
+// packNow is the pack the rows are read under.
+func (d *draftsAdapter) packNow() *filing.Pack {
+	if d.packs != nil {
+		return d.packs.Current()
+	}
+	return d.pack
 }
 
 func (d *draftsAdapter) List(query string) ([]gui.DraftSummary, error) {
@@ -279,6 +302,7 @@ func (d *draftsAdapter) List(query string) ([]gui.DraftSummary, error) {
 		return nil, err
 	}
 	now := time.Now()
+	pack := d.packNow()
 	rows := make([]gui.DraftSummary, 0, len(infos))
 	for _, in := range infos {
 		row := gui.DraftSummary{ID: in.ID, Subject: in.SubjectName, Status: in.Status, Edited: in.Edited}
@@ -288,7 +312,14 @@ func (d *draftsAdapter) List(query string) ([]gui.DraftSummary, error) {
 		// The step reached is the domain's answer for this draft today.
 		if app, _, err := d.st.LoadDraft(in.ID); err == nil {
 			row.Province = app.Province
-			row.Step = filing.Plan(app, d.pack, now, filing.Validate(app, d.pack, now)).Current
+			row.Step = filing.Plan(app, pack, now, filing.Validate(app, pack, now)).Current
+			if d.packs != nil {
+				found, updated, known := d.packs.NewProblems(app, now)
+				row.RulesUpdated, row.NewProblems = updated, len(found)
+				if updated && !known {
+					row.NewProblems = -1
+				}
+			}
 		}
 		rows = append(rows, row)
 	}

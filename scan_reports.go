@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/scans"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/imaging"
@@ -94,10 +93,13 @@ func (c *scanReports) keyFor(sha string, job imaging.Job) string {
 	}
 	opts := job.Options
 	opts.Preview = false // one report serves both: a preview is kept when there is one
+	// The parts' paths name their content (the attachment store is
+	// content-addressed): a stitched image is judged by them too.
 	how, err := json.Marshal(struct {
 		Kind    imaging.Kind
 		Options imaging.Options
-	}{job.Kind, opts})
+		Parts   []imaging.ComposePart `json:",omitempty"`
+	}{job.Kind, opts, job.Parts})
 	if err != nil {
 		return ""
 	}
@@ -202,9 +204,6 @@ func (c *scanReports) prune() {
 
 // scanChecker is the readiness gate's judge of a filing's files (the
 // outbox's Scans): the reports kept in st for this build, or a check now.
-func scanChecker(st *store.Store, pack *filing.Pack) *scans.Checker {
-	if pack == nil {
-		pack = filing.DefaultPack()
-	}
-	return &scans.Checker{Files: st, Pack: pack, Reports: newScanReports(st)}
+func scanChecker(st *store.Store, pack packSource) *scans.Checker {
+	return &scans.Checker{Files: st, Current: pack, Reports: newScanReports(st)}
 }

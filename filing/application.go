@@ -6,6 +6,7 @@ package filing
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -168,6 +169,55 @@ type Attachment struct {
 	Size         int64  `json:"size"`
 	MediaType    string `json:"media_type"`
 	OriginalName string `json:"original_name"`
+	// Parts are the pictures the file was stitched from, in their order in
+	// it (icp-rules.md 1.1.8: a supporting document with no upload slot of
+	// its own goes into one image with its main certificate), each kept in
+	// the attachment store as chosen. The file itself is what is uploaded;
+	// the parts are kept so that the stitching can be changed or undone.
+	// Empty for a file taken as it is.
+	Parts []Attachment `json:"parts,omitempty"`
+}
+
+// The number of parts a stitched file has: a main certificate and up to
+// five supporting documents (imaging.MinComposeParts, MaxComposeParts).
+const (
+	MinAttachmentParts = 2
+	MaxAttachmentParts = 6
+)
+
+// Files are the attachment and its parts: every file of the store it
+// needs (what a bundle carries, what must exist for it to be changed).
+func (a Attachment) Files() []Attachment {
+	out := []Attachment{a}
+	for _, p := range a.Parts {
+		p.Parts = nil // parts are not nested (PartsProblem)
+		out = append(out, p)
+	}
+	return out
+}
+
+// PartsProblem says, in "zh" and "en", what is wrong with the recorded
+// parts of a stitched file: too few or too many, a part without its hash,
+// or a part that is itself stitched. Empty strings: nothing. Whether each
+// part is in the attachment store is for the store's holder to verify.
+func (a Attachment) PartsProblem() (zh, en string) {
+	n := len(a.Parts)
+	if n == 0 {
+		return "", ""
+	}
+	if n < MinAttachmentParts || n > MaxAttachmentParts {
+		return fmt.Sprintf("拼接图记录了 %d 个部分，应为 %d–%d 个。", n, MinAttachmentParts, MaxAttachmentParts),
+			fmt.Sprintf("The stitched image records %d parts; it must have %d to %d.", n, MinAttachmentParts, MaxAttachmentParts)
+	}
+	for i, p := range a.Parts {
+		if len(p.SHA256) != 64 {
+			return fmt.Sprintf("拼接图的第 %d 部分没有记录文件。", i+1), fmt.Sprintf("Part %d of the stitched image names no file.", i+1)
+		}
+		if len(p.Parts) > 0 {
+			return fmt.Sprintf("拼接图的第 %d 部分本身也是拼接图。", i+1), fmt.Sprintf("Part %d of the stitched image is itself stitched.", i+1)
+		}
+	}
+	return "", ""
 }
 
 // Photo is the 网站负责人 verification photo (backdrop or face photo).

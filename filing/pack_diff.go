@@ -3,6 +3,7 @@ package filing
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -127,6 +128,40 @@ func NewFindings(app *Application, old, cur *Pack, asOf time.Time) []Finding {
 			continue
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// Title is the headline of an update: "规则包已更新：第 1 版 → 第 2 版".
+func (d PackDiff) Title(lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("rule pack updated: revision %d → %d", d.FromRevision, d.ToRevision)
+	}
+	return fmt.Sprintf("规则包已更新：第 %d 版 → 第 %d 版", d.FromRevision, d.ToRevision)
+}
+
+// Lines list what changed, one rule a line ("新增  name.min_han"), in the
+// order added, ended, removed, changed: what `rules update` prints and the
+// window's update notice shows.
+func (d PackDiff) Lines(lang string) []string {
+	var out []string
+	for _, g := range []struct {
+		zh, en string
+		ids    []string
+	}{{"新增", "added", d.Added}, {"已结束", "ended", d.Ended}, {"已移除", "removed", d.Removed}, {"已更改", "changed", d.Changed}} {
+		word := g.zh
+		if lang == "en" {
+			word = g.en
+		}
+		for _, id := range g.ids {
+			out = append(out, word+"  "+id)
+		}
+	}
+	if d.Empty() {
+		if lang == "en" {
+			return []string{"(no rule changed)"}
+		}
+		return []string{"（规则内容没有变化）"}
 	}
 	return out
 }

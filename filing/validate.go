@@ -867,6 +867,9 @@ func (v *validator) attachment(field, slot string, a *Attachment) {
 			zh: "文件须小于 " + humanBytes(u.MaxBytes) + "，请压缩或降低分辨率。", en: "The file must be under " + humanBytes(u.MaxBytes) + "; compress it or lower the resolution.",
 			measured: humanBytes(a.Size), limit: "< " + humanBytes(u.MaxBytes)})
 	}
+	if zh, en := a.PartsProblem(); zh != "" {
+		v.add(finding{rule: u.ID, field: field, sev: Block, zh: zh + "请重新拼接。", en: en + " Stitch it again."})
+	}
 	if u.MinBytes > 0 && a.Size < u.MinBytes {
 		v.add(finding{rule: u.ID, field: field, sev: Block,
 			zh: "文件须不小于 " + humanBytes(u.MinBytes) + "：请彩色打印后拍照或扫描。", en: "The file must be at least " + humanBytes(u.MinBytes) + ": print it in colour and photograph or scan it.",

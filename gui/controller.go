@@ -50,6 +50,17 @@ func (c *Controller) App() *filing.Application { return c.app }
 // Pack is the rule pack in use.
 func (c *Controller) Pack() *filing.Pack { return c.pack }
 
+// SetPack checks the filing under another rule pack from now on: an update
+// applied while the wizard is open. The findings are shown anew at once;
+// the filing is marked checked under it when it is next saved.
+func (c *Controller) SetPack(p *filing.Pack) {
+	if p == nil || p == c.pack {
+		return
+	}
+	c.pack = p
+	c.changed()
+}
+
 // Day is the day the dated rules are evaluated on.
 func (c *Controller) Day() filing.Date { return filing.DateOf(c.now()) }
 
@@ -57,6 +68,9 @@ func (c *Controller) Day() filing.Date { return filing.DateOf(c.now()) }
 func (c *Controller) Edit(change func(a *filing.Application)) {
 	change(c.app)
 	c.dropEditedBackendFindings()
+	// Saved with the revision it was checked under, so that a newer pack
+	// can later say what it changed for this filing (filing.NewFindings).
+	filing.MarkChecked(c.app, c.pack)
 	c.changed()
 	if c.save != nil {
 		c.save(c.app)

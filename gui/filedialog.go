@@ -256,6 +256,11 @@ type fileChooser struct {
 	files    *widget.List
 	placeBox *widget.List
 	onChosen func(path string)
+	// onFolder, when set, makes it a folder chooser: Choose takes the
+	// folder shown or typed (showFolderChooser).
+	onFolder func(dir string)
+	// showAll is the "all files" box: ticked for a choice that is not an image.
+	showAll *widget.Check
 }
 
 // showFileChooser opens the chooser over win; onChosen gets the path of the
@@ -305,8 +310,9 @@ func showFileChooser(win fyne.Window, title string, onChosen func(path string)) 
 		c.all = on
 		c.navigate(c.dir)
 	})
+	c.showAll = showAll
 	cancel := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), c.hide)
-	choose := widget.NewButtonWithIcon(lang.L("Choose"), theme.ConfirmIcon(), func() { c.submit(c.path.Text) })
+	choose := widget.NewButtonWithIcon(lang.L("Choose"), theme.ConfirmIcon(), c.choose)
 	choose.Importance = widget.HighImportance
 
 	head := container.NewVBox(
@@ -442,4 +448,27 @@ func (r *chooserRow) DoubleTapped(*fyne.PointEvent) {
 	if r.onDoubleTap != nil {
 		r.onDoubleTap()
 	}
+}
+
+// showFolderChooser opens the chooser to pick a folder: folders open as in
+// the file chooser, and Choose takes the folder shown (or typed).
+func showFolderChooser(win fyne.Window, title string, onChosen func(dir string)) *fileChooser {
+	c := showFileChooser(win, title, nil)
+	c.onFolder = onChosen
+	return c
+}
+
+// choose is the Choose button: the file in the path box, or for a folder
+// chooser the folder typed there, else the one shown.
+func (c *fileChooser) choose() {
+	if c.onFolder == nil {
+		c.submit(c.path.Text)
+		return
+	}
+	p := cleanPath(c.path.Text, c.dir)
+	if !isDir(p) {
+		p = c.dir
+	}
+	c.hide()
+	c.onFolder(p)
 }

@@ -24,6 +24,11 @@ type DraftSummary struct {
 	Step     filing.Step
 	Status   filing.Status
 	Edited   time.Time
+	// RulesUpdated: the draft was last checked under an older rule pack
+	// than the one in use; NewProblems counts the findings new under it
+	// (-1: that older pack is not kept here to compare).
+	RulesUpdated bool
+	NewProblems  int
 }
 
 // Drafts is what the home screen needs from the drafts store; main adapts
@@ -66,7 +71,10 @@ func newHome(ui *UI) *Home {
 		func() fyne.CanvasObject {
 			title := widget.NewLabelWithStyle("主办单位名称示例有限公司", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 			title.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(title, widget.NewLabel("example.com · 浙江 · 4 填写接入信息 · 草稿 · 2026-11-26 10:00"))
+			note := widget.NewLabel("")
+			note.Importance = widget.WarningImportance
+			return container.NewVBox(container.NewBorder(nil, nil, nil, note, title),
+				widget.NewLabel("example.com · 浙江 · 4 填写接入信息 · 草稿 · 2026-11-26 10:00"))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			r := h.rows[id]
@@ -75,7 +83,9 @@ func newHome(ui *UI) *Home {
 			if subject == "" {
 				subject = lang.L("(no subject name yet)")
 			}
-			box.Objects[0].(*widget.Label).SetText(subject)
+			head := box.Objects[0].(*fyne.Container)
+			head.Objects[0].(*widget.Label).SetText(subject)
+			head.Objects[1].(*widget.Label).SetText(rulesNote(r.RulesUpdated, r.NewProblems >= 0, r.NewProblems))
 			prov := r.Province
 			if p, ok := ui.pack.Province(r.Province); ok {
 				prov = pickLang(ui.lang, p.ZH, p.EN)
@@ -103,7 +113,7 @@ func newHome(ui *UI) *Home {
 		barAction{label: lang.L("About"), icon: theme.InfoIcon(), run: ui.showAbout})
 	title := widget.NewLabelWithStyle(lang.L("ICP Access Filing Assistant"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	top := container.NewVBox(title, h.bar, h.query)
+	top := container.NewVBox(title, ui.rules.banner, h.bar, h.query)
 	h.content = container.NewBorder(top, container.NewBorder(nil, nil, nil, h.undoBtn, h.status), nil, nil, h.list)
 	h.reload()
 	return h

@@ -72,6 +72,11 @@ func (ui *UI) showSettingsThen(closed func()) {
 		widget.NewFormItem(lang.L("Extra CA certificate (PEM file)"), ca),
 		widget.NewFormItem(lang.L("Proxy"), proxy),
 	}
+	// The rule pack comes from the backend above (or a file): its part
+	// follows the backend's.
+	if sec := ui.rules.newSection(); sec != nil {
+		items = append(items, widget.NewFormItem(lang.L("Rule pack"), sec.content))
+	}
 	// Removing the passphrase is offered where the store can do it.
 	remover, _ := ui.Settings.(interface{ RemovePassphrase(old filing.Secret) error })
 	var removePass *widget.Check
@@ -110,7 +115,10 @@ func (ui *UI) showSettingsThen(closed func()) {
 		items = append(items, widget.NewFormItem("", container.NewVBox(widget.NewSeparator())),
 			widget.NewFormItem(lang.L("Data on this computer"), container.NewHBox(wipe)))
 	}
-	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
+	// The form scrolls inside the dialog: with the rule pack's part it is
+	// taller than an 800×600 window leaves.
+	form := container.NewVScroll(widget.NewForm(items...))
+	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), form, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -148,10 +156,13 @@ func (ui *UI) showSettingsThen(closed func()) {
 		}
 	}, ui.win)
 	settingsDlg = d
-	if closed != nil {
-		d.SetOnClosed(closed)
-	}
-	d.Resize(dialogSize(ui.win, fyne.NewSize(600, 320)))
+	d.SetOnClosed(func() {
+		ui.rules.section = nil
+		if closed != nil {
+			closed()
+		}
+	})
+	d.Resize(dialogSize(ui.win, fyne.NewSize(640, 620)))
 	d.Show()
 }
 

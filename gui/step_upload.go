@@ -43,6 +43,9 @@ type Scan struct {
 	Province string
 }
 
+// previewSize is the least size of a slot's preview.
+var previewSize = fyne.NewSize(240, 180)
+
 // slotView is the on-screen state of one upload slot.
 type slotView struct {
 	slot    string
@@ -64,6 +67,9 @@ type slotView struct {
 	card *widget.Card
 	// path takes a typed or pasted path of the file for this slot.
 	path *widget.Entry
+	// compose adds supporting documents to the slot's image, on the slots
+	// the pack stitches them into (compose.go); nil on the others.
+	compose *composeView
 }
 
 func (w *Wizard) uploadStep() fyne.CanvasObject {
@@ -74,10 +80,19 @@ func (w *Wizard) uploadStep() fyne.CanvasObject {
 	intro := newParagraph(lang.L("Colour scans or photos of the originals, JPG or PNG, under 4 MB each. Choose a file, drop it on its slot or type its path; it is checked on this computer."))
 	cards := []fyne.CanvasObject{intro}
 	w.slots = nil
+	listShown := false
 	for _, n := range needs {
 		title := pickLang(w.lang, n.ZH, n.EN)
 		if n.Website >= 0 {
 			title += " · " + lang.L("Website {{.N}}", map[string]any{"N": n.Website + 1})
+		}
+		// The domain list page, where the province wants one, goes with
+		// the verification form: it is stitched into the form's image.
+		if n.Slot == "verification_form" && !listShown {
+			listShown = true
+			if box := w.domainListArea(); box != nil {
+				cards = append(cards, box)
+			}
 		}
 		cards = append(cards, w.slotCard(title, n.Slot, n.Website, documentField(n.Slot, n.Website)))
 	}
@@ -133,9 +148,10 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 	sv.details.Hide()
 	sv.preview = canvas.NewImageFromImage(nil)
 	sv.preview.FillMode = canvas.ImageFillContain
-	sv.preview.SetMinSize(fyne.NewSize(240, 180))
+	sv.preview.SetMinSize(previewSize)
 	sv.preview.Hide()
 	w.slots = append(w.slots, sv)
+	stitch := w.composeArea(sv, title)
 
 	choose := widget.NewButtonWithIcon(lang.L("Choose a file…"), theme.FolderOpenIcon(), func() {
 		showFileChooser(w.window, lang.L("Choose a file for: {{.Slot}}", map[string]any{"Slot": title}), func(path string) {
@@ -172,7 +188,11 @@ func (w *Wizard) slotCard(title, slot string, website int, field string) fyne.Ca
 	// The slot's name is a wrapping line, not the card's subtitle, which
 	// draws on one line and made the window wider than a small screen.
 	name := newParagraph(title)
-	sv.card = widget.NewCard("", "", container.NewVBox(name, head, typed, v.area(), sv.row, sv.fixes))
+	parts := []fyne.CanvasObject{name, head, typed, v.area(), sv.row, sv.fixes}
+	if stitch != nil {
+		parts = append(parts, stitch)
+	}
+	sv.card = widget.NewCard("", "", container.NewVBox(parts...))
 	return sv.card
 }
 
@@ -274,6 +294,7 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 		sv.preview.Hide()
 		sv.checks.SetText("")
 		sv.details.Hide()
+		w.showComposition(sv, nil, nil)
 		w.relayout(sv)
 		return
 	}
@@ -281,6 +302,7 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 	if rep == nil {
 		sv.status.SetText(text)
 		sv.status.Refresh()
+		w.showComposition(sv, att, nil)
 		return
 	}
 	sv.status.SetText(text + " · " + verdictLabel(rep.Verdict))
@@ -311,6 +333,10 @@ func (w *Wizard) showSlot(sv *slotView, rep *imaging.Report) {
 		sv.preview.Image = rep.Preview
 		sv.preview.Show()
 		sv.preview.Refresh()
+	}
+	// The parts of a stitched file, outlined on the preview.
+	w.showComposition(sv, att, rep)
+	if rep.Preview != nil {
 		w.relayout(sv)
 	}
 	var labels []string

@@ -29,6 +29,8 @@ type Services struct {
 	DeleteAllData func() error
 	// Batches is the agency batch mode (gui/batch.go); nil hides it.
 	Batches BatchService
+	// RulePacks updates the rule pack (gui/rulepack.go); nil keeps Pack.
+	RulePacks RulePacks
 }
 
 // UI is the main window and the screen on it: the drafts list or a wizard.
@@ -44,6 +46,8 @@ type UI struct {
 	// secrets keeps the passwords typed in this run, sealed, until the app
 	// quits: leaving a wizard does not lose them.
 	secrets *sessionSecrets
+	// rules tells of rule-pack updates and swaps the pack in use.
+	rules *rulePacks
 }
 
 // WindowTitle is the main window's title. It contains "icpfiling" in every
@@ -59,6 +63,7 @@ func NewUI(a fyne.App, s Services) *UI {
 	ui.win = a.NewWindow(WindowTitle())
 	ui.win.Resize(initialWindowSize(screenSize(a)))
 	ui.win.SetMaster()
+	ui.rules = newRulePacks(ui)
 	ui.win.SetOnDropped(func(pos fyne.Position, uris []fyne.URI) {
 		if ui.wizard == nil {
 			return
@@ -117,6 +122,7 @@ func (ui *UI) openWizard(app *filing.Application) {
 	if ui.Settings != nil {
 		ui.wizard.passphrase = ui.Settings.HasPassphrase
 	}
+	ui.rules.attach(ui.wizard)
 	ui.wizard.AddShortcuts(ui.win.Canvas())
 	ui.win.SetContent(ui.wizard.Content())
 	ui.wizard.Start()

@@ -24,10 +24,14 @@ type Wizard struct {
 	steps   *widget.List
 	body    *fyne.Container
 	summary *Paragraph
-	back    *widget.Button
-	next    *widget.Button
-	content fyne.CanvasObject
-	onClose func()
+	// notices are the rule-pack update notice and the filing's "rules
+	// updated" line (gui/rulepack.go), above the step.
+	notices   *fyne.Container
+	rulesNote *Paragraph
+	back      *widget.Button
+	next      *widget.Button
+	content   fyne.CanvasObject
+	onClose   func()
 
 	// undo restores what the last removal took away, while it is offered.
 	undo    func()
@@ -115,6 +119,10 @@ func (w *Wizard) build() {
 		}
 	}
 	w.summary = newParagraph("")
+	w.rulesNote = newParagraph("")
+	w.rulesNote.Importance = widget.WarningImportance
+	w.rulesNote.Hide()
+	w.notices = container.NewVBox(w.rulesNote)
 	w.footer = container.NewVBox()
 	w.body = container.NewStack()
 	w.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), w.Back)
@@ -131,7 +139,7 @@ func (w *Wizard) build() {
 	settingsBtn := widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), w.openSettings)
 	buttons := container.NewHBox(closeBtn, settingsBtn, w.undoBtn, widget.NewSeparator(), w.back, w.next)
 	w.scroll = container.NewVScroll(w.body)
-	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), w.summary, w.footer, container.NewCenter(buttons)), nil, nil,
+	main := container.NewBorder(w.notices, container.NewVBox(widget.NewSeparator(), w.summary, w.footer, container.NewCenter(buttons)), nil, nil,
 		w.scroll)
 	split := container.NewHSplit(w.steps, main)
 	split.Offset = 0.24

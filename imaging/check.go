@@ -109,6 +109,17 @@ type Job struct {
 	Path    string
 	Kind    Kind
 	Options Options
+	// Parts are the pictures Path was stitched from (Compose), when it was:
+	// it is then checked by CheckStitched.
+	Parts []ComposePart `json:",omitempty"`
+}
+
+// Check runs the job: CheckFile, or CheckStitched for a stitched image.
+func (j Job) Check() (*Report, error) {
+	if len(j.Parts) > 0 {
+		return CheckStitched(j.Path, j.Kind, j.Options, j.Parts)
+	}
+	return CheckFile(j.Path, j.Kind, j.Options)
 }
 
 // Result is a Job's report, or the error that kept it from having one.
@@ -148,7 +159,7 @@ func CheckAll(ctx context.Context, jobs []Job, workers int, progress func(done i
 				if err := ctx.Err(); err != nil {
 					results[i].Err = err
 				} else {
-					results[i].Report, results[i].Err = CheckFile(j.Path, j.Kind, j.Options)
+					results[i].Report, results[i].Err = j.Check()
 				}
 				n := int(done.Add(1))
 				if progress != nil {

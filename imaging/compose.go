@@ -93,13 +93,29 @@ type ComposePart struct {
 	Name   string
 	Path   string
 	Reader io.Reader
-	// Kind is what the part is checked as on its own; default: the
-	// composite's kind (ComposeOptions.Kind) for the first part, the main
-	// certificate, and KindAuthorisationLetter for the others — a signed
-	// or sealed page in black print, the commonest supporting document
-	// (icp-rules 1.1.8: the 授权书 with the owner's ID).
-	Kind Kind
+	// Kind is what the part is checked as on its own; default: kindAt.
+	Kind Kind `json:",omitempty"`
 }
+
+// kindAt is what part i of a composite of kind main is checked as: its
+// own Kind when set, else main for the first part, the main certificate,
+// and KindAuthorisationLetter for the others — a signed or sealed page in
+// black print, the commonest supporting document (icp-rules 1.1.8: the
+// 授权书 with the owner's ID).
+func (p ComposePart) kindAt(i int, main Kind) Kind {
+	switch {
+	case p.Kind != "":
+		return p.Kind
+	case i == 0:
+		return main
+	}
+	return KindAuthorisationLetter
+}
+
+// settledByComposite are the file checks of a part that the composite's
+// own file checks replace: the part is never uploaded alone, and the
+// composite is upright, JPEG and under the limit.
+var settledByComposite = map[string]bool{"file.orientation": true, "file.size": true, "file.format": true}
 
 // ComposeOptions say how to compose and what the result must meet.
 type ComposeOptions struct {
@@ -316,14 +332,7 @@ func partName(i int, p ComposePart) string {
 // cuts out its trimmed, upright, reduced picture.
 func preparePart(i int, p ComposePart, opts ComposeOptions, t ComposeThresholds, g Guard) (preparedPart, error) {
 	name := partName(i, p)
-	kind := p.Kind
-	switch {
-	case kind != "":
-	case i == 0:
-		kind = opts.Kind
-	default:
-		kind = KindAuthorisationLetter
-	}
+	kind := p.kindAt(i, opts.Kind)
 	fail := func(c Check, err error) (preparedPart, error) {
 		c.Verdict = Fail
 		return preparedPart{}, &ComposeError{Part: i, Name: name, Check: c, Err: err}
@@ -360,11 +369,9 @@ func preparePart(i int, p ComposePart, opts ComposeOptions, t ComposeThresholds,
 	checksInFlight.Add(1)
 	rep := &Report{Path: name, Kind: kind, MediaType: w.MediaType, Size: w.Size, Width: w.Width, Height: w.Height}
 	for _, c := range checks {
-		switch c.ID {
-		case "file.orientation", "file.size", "file.format":
-			continue // settled by the composite
+		if !settledByComposite[c.ID] {
+			rep.Checks = append(rep.Checks, c)
 		}
-		rep.Checks = append(rep.Checks, c)
 	}
 	rep.Checks = append(rep.Checks, checkContent(w, kind, Options{Limits: lim})...)
 	rep.Verdict = Worst(rep.Checks)
@@ -646,6 +653,53 @@ func checkComposite(data []byte, opts ComposeOptions, g Guard) (*Report, error) 
 	defer w.Release()
 	rep.Width, rep.Height = w.Width, w.Height
 	rep.Checks = checks
+	rep.Verdict = Worst(rep.Checks)
+	return rep, nil
+}
+
+// CheckStitched checks a kept composite as the upload step and the gate
+// judge it, the judgement Compose made when it made it: the file by the
+// slot's file checks (format, size, decoding), the content part by part,
+// each as its own kind (ComposePart.kindAt), every check of a part named
+// with it. A part that cannot be read fails.
+func CheckStitched(path string, kind Kind, opts Options, parts []ComposePart) (*Report, error) {
+	g := opts.Guard
+	if g == (Guard{}) {
+		g = DefaultGuard
+	}
+	checksInFlight.Add(1)
+	w, checks, err := openFile(path, kind, opts.Limits, g, checkDetail)
+	checksInFlight.Add(-1)
+	rep := &Report{Path: path, Kind: kind, Checks: checks}
+	var fe *FileError
+	switch {
+	case errors.As(err, &fe):
+		rep.Verdict = Worst(checks)
+		return rep, nil
+	case err != nil:
+		return nil, err
+	}
+	rep.MediaType, rep.Size, rep.Width, rep.Height = w.MediaType, w.Size, w.Width, w.Height
+	if opts.Preview {
+		// The composite as it is, unmarked: the parts' checks mark places
+		// in the parts, and the window outlines the parts on it.
+		rep.Preview = Annotate(w, checks)
+	}
+	w.Release()
+	for i, p := range parts {
+		name := partName(i, p)
+		prep, err := CheckFile(p.Path, p.kindAt(i, kind), Options{Guard: opts.Guard, Background: opts.Background})
+		if err != nil {
+			rep.Checks = append(rep.Checks, namedCheck(Check{ID: "file.decode", Verdict: Fail,
+				ZH: "无法读取：" + err.Error(), EN: "cannot be read: " + err.Error()}, i, name))
+			continue
+		}
+		for _, c := range prep.Checks {
+			if !settledByComposite[c.ID] {
+				rep.Checks = append(rep.Checks, namedCheck(c, i, name))
+			}
+		}
+	}
 	rep.Verdict = Worst(rep.Checks)
 	return rep, nil
 }

@@ -439,3 +439,75 @@ func TestTrimBox(t *testing.T) {
 		t.Errorf("busy border: %v", got)
 	}
 }
+
+// A kept composite is judged as Compose judged it: its file by the slot's
+// file checks, its content part by part with each part named, never as
+// one document (whose outline, of two documents, is always in doubt). A
+// part that is not legible fails the composite, named.
+func TestCheckStitched(t *testing.T) {
+	dir := t.TempDir()
+	blurred := testgen.Document(testgen.DocSpec{Shape: testgen.A4Licence, Surface: testgen.Scanner, W: 1240, Seed: 5, Blur: 9})
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, blurred, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name    string
+		files   []string
+		verdict Verdict
+		failing string // a failing check's part name, "" for none
+	}{
+		{"card and page", []string{"card.jpg", "page.jpg"}, Pass, ""},
+		{"card and a blurred page", []string{"card.jpg", "blurred.jpg"}, Fail, "blurred.jpg"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var parts []ComposePart
+			for _, f := range c.files {
+				data := composeScans()[f]
+				if f == "blurred.jpg" {
+					data = b.Bytes()
+				}
+				parts = append(parts, ComposePart{Name: f, Path: writeFile(t, dir, f, data)})
+			}
+			comp, err := Compose(parts, ComposeOptions{Kind: KindIDFront, Limits: alibabaLimits})
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := writeFile(t, dir, "composite.jpg", comp.JPEG)
+			rep, err := CheckStitched(path, KindIDFront, Options{Limits: alibabaLimits, Preview: true}, parts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The preview is of the composite, for the window's outlines.
+			if rep.Preview == nil {
+				t.Fatal("no preview of the composite")
+			} else if pb := rep.Preview.Bounds(); math.Abs(float64(pb.Dy())/float64(pb.Dx())-float64(comp.Height)/float64(comp.Width)) > 0.02 {
+				t.Errorf("preview %v is not of the %d×%d composite", pb, comp.Width, comp.Height)
+			}
+			if rep.Verdict != c.verdict {
+				t.Errorf("verdict %v, want %v: %+v", rep.Verdict, c.verdict, rep.Checks)
+			}
+			seen := map[string]bool{}
+			for _, ch := range rep.Checks {
+				if ch.ID == "document.outline" && ch.Verdict != Pass && !strings.Contains(ch.ZH, "部分") {
+					t.Errorf("the composite was judged as one document: %s", ch.ZH)
+				}
+				if strings.HasPrefix(ch.ID, "document.") && !strings.HasPrefix(ch.ZH, "第 ") {
+					t.Errorf("a content check names no part: %s", ch.ZH)
+				}
+				if ch.Verdict == Fail {
+					seen[ch.ZH] = true
+					if c.failing == "" || !strings.Contains(ch.ZH, c.failing) {
+						t.Errorf("unexpected failure: %s", ch.ZH)
+					}
+				}
+				if ch.ID == "file.size" && ch.Verdict != Pass {
+					t.Errorf("the composite's own size check: %s", ch.ZH)
+				}
+			}
+			if c.failing != "" && len(seen) == 0 {
+				t.Errorf("the blurred part did not fail the composite: %+v", rep.Checks)
+			}
+		})
+	}
+}

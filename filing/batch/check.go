@@ -127,6 +127,8 @@ func Check(ctx context.Context, apps []*filing.Application, opt CheckOptions) ([
 					continue
 				}
 				fs := filing.Validate(apps[i], opt.Pack, opt.AsOf)
+				// Recorded on the filing, kept when the caller saves it.
+				filing.MarkChecked(apps[i], opt.Pack)
 				out[i] = Result{Checked: true, Findings: fs}
 				tick()
 			}

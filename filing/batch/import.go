@@ -130,6 +130,8 @@ func ImportRows(st *store.Store, rows [][]string, opt ImportOptions) (*ImportRes
 	drafts := make([]store.ImportedDraft, len(parsed))
 	for i, p := range parsed {
 		p.App.ID = newID()
+		// Read under this pack: a newer one can later say what it changed.
+		filing.MarkChecked(p.App, opt.Pack)
 		drafts[i] = store.ImportedDraft{App: p.App, Created: now, Edited: now}
 		b.Filings = append(b.Filings, Member{Key: p.Key, DraftID: p.App.ID, Rows: p.Rows})
 	}

@@ -189,16 +189,18 @@ func writeEntry(zw *zip.Writer, name string, method uint16, r io.Reader, wantHas
 	return nil
 }
 
-// attachmentsOf lists the scans and the photo an application references.
+// attachmentsOf lists the scans and the photo an application references,
+// with the parts a stitched scan was made from (so that an imported
+// filing can still change or undo the stitching).
 func attachmentsOf(app *filing.Application) []filing.Attachment {
 	var out []filing.Attachment
 	for _, d := range app.Documents {
 		if d.Attachment != nil {
-			out = append(out, *d.Attachment)
+			out = append(out, d.Attachment.Files()...)
 		}
 	}
 	if app.Photo.Attachment != nil {
-		out = append(out, *app.Photo.Attachment)
+		out = append(out, app.Photo.Attachment.Files()...)
 	}
 	return out
 }

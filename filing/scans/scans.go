@@ -160,6 +160,9 @@ type ReportCache interface {
 type Checker struct {
 	Files Files
 	Pack  *filing.Pack
+	// Current, when set, is the pack in use at each check (it follows
+	// rule-pack updates); Pack is used without it.
+	Current func() *filing.Pack
 	// Reports may be nil: every file is then checked afresh.
 	Reports ReportCache
 	// Turn, when set, waits for a free place among running checks and
@@ -167,14 +170,34 @@ type Checker struct {
 	Turn func() (done func())
 }
 
+func (c *Checker) pack() *filing.Pack {
+	if c.Current != nil {
+		return c.Current()
+	}
+	return c.Pack
+}
+
 // Job is the image job of target t of app on day.
 func (c *Checker) Job(app *filing.Application, t filing.ScanTarget, day filing.Date) (imaging.Job, error) {
 	kind := KindOf(t.Slot, app.Subject.CertificateType)
-	opts, err := Options(c.Pack, kind, Background(c.Pack, app.Province, day), day)
+	pack := c.pack()
+	opts, err := Options(pack, kind, Background(pack, app.Province, day), day)
 	if err != nil {
 		return imaging.Job{}, err
 	}
-	return imaging.Job{Path: c.Files.AttachmentPath(t.Attachment.SHA256), Kind: kind, Options: opts}, nil
+	return imaging.Job{Path: c.Files.AttachmentPath(t.Attachment.SHA256), Kind: kind, Options: opts,
+		Parts: PartsOf(t.Attachment, c.Files)}, nil
+}
+
+// PartsOf are the pictures a stitched attachment was made from, as the
+// checks read them (nil for a plain one): its content is judged part by
+// part (imaging.CheckStitched).
+func PartsOf(a filing.Attachment, files Files) []imaging.ComposePart {
+	var out []imaging.ComposePart
+	for _, p := range a.Parts {
+		out = append(out, imaging.ComposePart{Name: p.OriginalName, Path: files.AttachmentPath(p.SHA256)})
+	}
+	return out
 }
 
 // Results are the reports of every file of app the gate needs, kept ones
@@ -184,15 +207,17 @@ func (c *Checker) Job(app *filing.Application, t filing.ScanTarget, day filing.D
 func (c *Checker) Results(app *filing.Application, asOf time.Time) []filing.ScanResult {
 	day := filing.DateOf(asOf)
 	var out []filing.ScanResult
-	for _, t := range filing.ScanTargets(app, c.Pack, asOf) {
+	for _, t := range filing.ScanTargets(app, c.pack(), asOf) {
 		out = append(out, c.result(app, t, day))
 	}
 	return out
 }
 
 func (c *Checker) result(app *filing.Application, t filing.ScanTarget, day filing.Date) filing.ScanResult {
-	if err := c.Files.VerifyAttachment(t.Attachment); err != nil {
-		return Result(t, nil, err)
+	for _, a := range append([]filing.Attachment{t.Attachment}, t.Attachment.Parts...) {
+		if err := c.Files.VerifyAttachment(a); err != nil {
+			return Result(t, nil, err)
+		}
 	}
 	job, err := c.Job(app, t, day)
 	if err != nil {
@@ -206,7 +231,7 @@ func (c *Checker) result(app *filing.Application, t filing.ScanTarget, day filin
 	if c.Turn != nil {
 		defer c.Turn()()
 	}
-	rep, err := imaging.CheckFile(job.Path, job.Kind, job.Options)
+	rep, err := job.Check()
 	if err == nil && c.Reports != nil {
 		c.Reports.Keep(job, rep)
 	}

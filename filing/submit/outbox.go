@@ -150,6 +150,9 @@ type Options struct {
 	Pack  *filing.Pack
 	Now   func() time.Time
 	Scans ScanJudge
+	// CurrentPack, when set, is the pack in use at each Submit (it follows
+	// rule-pack updates); Pack is used without it.
+	CurrentPack func() *filing.Pack
 	// Concurrency is how many uploads run at once; 0 means 2.
 	Concurrency int
 	// ProbeWait bounds how long the first upload after a start or a
@@ -357,7 +360,11 @@ func (o *Outbox) Assess(app *filing.Application) filing.Readiness {
 	if o.opt.Scans != nil {
 		results = o.opt.Scans.Results(app, now)
 	}
-	return filing.Assess(app, o.opt.Pack, now, nil, nil, results)
+	pack := o.opt.Pack
+	if o.opt.CurrentPack != nil {
+		pack = o.opt.CurrentPack()
+	}
+	return filing.Assess(app, pack, now, nil, nil, results)
 }
 
 // AlreadySubmittedError: the filing (the same draft, or a draft, file or
