@@ -343,7 +343,7 @@ func attachScans(st *store.Store, dir string, parsed []Parsed, pack *filing.Pack
 		if isPart(name) {
 			continue // composed with its part 1, or listed by scanParts
 		}
-		mt, ok := scanTypes[strings.ToLower(filepath.Ext(name))]
+		_, ok := scanTypes[strings.ToLower(filepath.Ext(name))]
 		if !ok {
 			unused = append(unused, ScanProblem{name, "不是 JPG、PNG、BMP 或 PDF 文件。", "is not a JPG, PNG, BMP or PDF file"})
 			continue
@@ -377,16 +377,24 @@ func attachScans(st *store.Store, dir string, parsed []Parsed, pack *filing.Pack
 				if err != nil {
 					return n, unused, composed, err
 				}
+				// The originals are kept as the composite's parts, as the
+				// window keeps them: the checks judge it part by part.
+				for _, f := range append([]string{name}, more...) {
+					p, err := putScanFile(st, dir, f)
+					if err != nil {
+						return n, unused, composed, err
+					}
+					att.Parts = append(att.Parts, p)
+				}
 			}
 		}
 		if att.SHA256 == "" {
-			f, err := os.Open(filepath.Join(dir, name))
-			if err != nil {
+			att, err = putScanFile(st, dir, name)
+			var ur unreadableScan
+			if errors.As(err, &ur) {
 				unused = append(unused, ScanProblem{name, "无法打开。", "cannot be opened"})
 				continue
 			}
-			att, err = st.PutAttachment(f, name, mt)
-			f.Close()
 			if err != nil {
 				return n, unused, composed, err
 			}
@@ -403,6 +411,20 @@ func attachScans(st *store.Store, dir string, parsed []Parsed, pack *filing.Pack
 		n++
 	}
 	return n, unused, composed, nil
+}
+
+// unreadableScan is a scan file that cannot be opened: it is listed as
+// unused, where a store that cannot keep it stops the import.
+type unreadableScan struct{ error }
+
+// putScanFile keeps the scan folder's file name in the attachment store.
+func putScanFile(st *store.Store, dir, name string) (filing.Attachment, error) {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return filing.Attachment{}, unreadableScan{err}
+	}
+	defer f.Close()
+	return st.PutAttachment(f, name, scanTypes[strings.ToLower(filepath.Ext(name))])
 }
 
 // LoadApps reads the batch's drafts in batch order, with their list

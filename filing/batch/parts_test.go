@@ -109,6 +109,17 @@ func TestImportComposesParts(t *testing.T) {
 		if d.Attachment.MediaType != "image/jpeg" || d.Attachment.Size != int64(ok.Bytes) {
 			t.Errorf("the slot holds %+v, not the %d-byte composite", d.Attachment, ok.Bytes)
 		}
+		// The originals are kept as its parts, in their order, so that the
+		// checks judge it part by part, as the window's stitching does.
+		if len(d.Attachment.Parts) != 2 || d.Attachment.Parts[0].OriginalName != "C1_website_owner_id.jpg" ||
+			d.Attachment.Parts[1].OriginalName != "C1_website_owner_id_part2.jpg" {
+			t.Errorf("the composite's parts: %+v", d.Attachment.Parts)
+		}
+		for _, p := range d.Attachment.Parts {
+			if err := st.VerifyAttachment(p); err != nil {
+				t.Errorf("part %s not kept: %v", p.OriginalName, err)
+			}
+		}
 		f, err := os.Open(st.AttachmentPath(d.Attachment.SHA256))
 		if err != nil {
 			t.Fatal(err)
