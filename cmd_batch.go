@@ -263,7 +263,7 @@ func batchImageJobs(st *store.Store, pack *filing.Pack, day filing.Date) func(in
 			if err != nil {
 				return
 			}
-			jobs = append(jobs, imaging.Job{Path: st.AttachmentPath(a.SHA256), Kind: kind, Options: opts})
+			jobs = append(jobs, imaging.Job{Path: st.AttachmentPath(a.SHA256), Kind: kind, Options: opts, Parts: scans.PartsOf(*a, st)})
 		}
 		for _, d := range app.Documents {
 			add(d.Attachment, scans.KindOf(d.Slot, app.Subject.CertificateType))
