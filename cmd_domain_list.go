@@ -9,7 +9,6 @@ import (
 
 	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/domainlist"
-	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/gui"
 )
 
@@ -56,16 +55,7 @@ func cmdDomainList(args []string, stdout, stderr io.Writer) int {
 	var app *filing.Application
 	pack := filing.DefaultPack()
 	if *draft != "" {
-		opts := store.Options{Dir: dataDir, SnapshotInterval: -1, Progress: encryptionProgress(stderr)}
-		if *passFile != "" {
-			p, err := readSecretFile(*passFile)
-			if err != nil {
-				fmt.Fprintln(stderr, pick(*lng, "无法读取口令文件：", "cannot read the passphrase file: ")+err.Error())
-				return exitUnreadable
-			}
-			opts.Passphrase = p
-		}
-		st, code := openStoreFor(opts, *lng, stderr)
+		st, code := (&draftsFlags{dataDir: dataDir, passFile: *passFile, lang: *lng}).open(stderr)
 		if st == nil {
 			return code
 		}

@@ -204,16 +204,7 @@ func rulesCheck(f *submitFlags, path string, stdout, stderr io.Writer) int {
 
 // openPacks opens the data directory and its pack manager.
 func (f *submitFlags) openPacks(stderr io.Writer) (*store.Store, *packs.Manager, int) {
-	opts := store.Options{Dir: f.dataDir, SnapshotInterval: -1, Progress: encryptionProgress(stderr)}
-	if f.passFile != "" {
-		p, err := readSecretFile(f.passFile)
-		if err != nil {
-			fmt.Fprintln(stderr, pick(f.lang, "无法读取口令文件：", "cannot read the passphrase file: ")+err.Error())
-			return nil, nil, exitUnreadable
-		}
-		opts.Passphrase = p
-	}
-	st, code := openStoreFor(opts, f.lang, stderr)
+	st, code := (&draftsFlags{dataDir: f.dataDir, passFile: f.passFile, lang: f.lang}).open(stderr)
 	if st == nil {
 		return nil, nil, code
 	}

@@ -46,16 +46,7 @@ func readSecretFile(path string) (filing.Secret, error) {
 // open opens the store and builds the client from the saved settings and
 // the flags; the client is nil when no backend is known.
 func (f *submitFlags) open(stderr io.Writer) (*store.Store, *submit.Client, int) {
-	opts := store.Options{Dir: f.dataDir, SnapshotInterval: -1, Progress: encryptionProgress(stderr)}
-	if f.passFile != "" {
-		p, err := readSecretFile(f.passFile)
-		if err != nil {
-			fmt.Fprintln(stderr, pick(f.lang, "无法读取口令文件：", "cannot read the passphrase file: ")+err.Error())
-			return nil, nil, exitUnreadable
-		}
-		opts.Passphrase = p
-	}
-	st, code := openStoreFor(opts, f.lang, stderr)
+	st, code := (&draftsFlags{dataDir: f.dataDir, passFile: f.passFile, lang: f.lang}).open(stderr)
 	if st == nil {
 		return nil, nil, code
 	}

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	"github.com/icpfiling/icpfiling/filing/packs"
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/filing/submit"
+	"github.com/icpfiling/icpfiling/internal/testpack"
 )
 
 // managerPacks is main's adapter in small: the real manager asking a
@@ -67,34 +67,6 @@ func (d packDrafts) List(string) ([]DraftSummary, error) {
 	return rows, nil
 }
 
-// signedPack is the built-in pack at revision rev, asking for minHan Han
-// characters in a site name, signed by key.
-func signedPack(t *testing.T, key filing.SigningKey, rev, minHan int) []byte {
-	t.Helper()
-	var sealed struct {
-		Pack map[string]any `json:"pack"`
-	}
-	if err := json.Unmarshal(filing.DefaultPackBytes(), &sealed); err != nil {
-		t.Fatal(err)
-	}
-	sealed.Pack["revision"] = rev
-	for _, c := range sealed.Pack["checks"].([]any) {
-		if c := c.(map[string]any); c["id"] == "name.min_han" {
-			c["value"] = minHan
-		}
-	}
-	raw, _ := json.Marshal(sealed.Pack)
-	unsigned, err := filing.Seal(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := filing.SignPack(unsigned, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // rulePackWorld is a window on a real store whose manager trusts a key
 // made here, and the reference backend serving a newer pack it signed.
 type rulePackWorld struct {
@@ -139,7 +111,7 @@ func newRulePackWorld(t *testing.T) *rulePackWorld {
 		t.Fatal(err)
 	}
 	srv, err := backend.New(backend.Options{Dir: t.TempDir(), NoAuth: true,
-		Pack: signedPack(t, key, filing.DefaultPack().Revision+1, 20)})
+		Pack: testpack.Signed(t, key, filing.DefaultPack().Revision+1, testpack.MinHan(20))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +236,7 @@ func TestRulePackLoadOlderFileRefused(t *testing.T) {
 	}
 
 	older := filepath.Join(t.TempDir(), "older.json")
-	if err := os.WriteFile(older, signedPack(t, wd.key, base, 5), 0o644); err != nil {
+	if err := os.WriteFile(older, testpack.Signed(t, wd.key, base, testpack.MinHan(5)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	test.Tap(findButton(t, w.Canvas().Overlays().Top(), lang.L("Load from file…")))

@@ -15,6 +15,7 @@ import (
 	"github.com/icpfiling/icpfiling/filing/store"
 	"github.com/icpfiling/icpfiling/filing/submit"
 	"github.com/icpfiling/icpfiling/internal/testconfig"
+	"github.com/icpfiling/icpfiling/internal/testpack"
 )
 
 // TestMain keeps the store's data keys out of the user's config directory.
@@ -30,50 +31,6 @@ func openStore(t *testing.T, dir string) *store.Store {
 	return st
 }
 
-// pack is the built-in pack at revision rev with edit applied, signed by key.
-func pack(t *testing.T, key filing.SigningKey, rev int, edit func(p map[string]any)) []byte {
-	t.Helper()
-	var sealed struct {
-		Pack map[string]any `json:"pack"`
-	}
-	if err := json.Unmarshal(filing.DefaultPackBytes(), &sealed); err != nil {
-		t.Fatal(err)
-	}
-	sealed.Pack["revision"] = rev
-	if edit != nil {
-		edit(sealed.Pack)
-	}
-	raw, _ := json.Marshal(sealed.Pack)
-	unsigned, err := filing.Seal(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := filing.SignPack(unsigned, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// minHan sets the rule "a site name needs n Han characters".
-func minHan(n int) func(map[string]any) {
-	return func(p map[string]any) {
-		for _, c := range p["checks"].([]any) {
-			if c := c.(map[string]any); c["id"] == "name.min_han" {
-				c["value"] = n
-			}
-		}
-	}
-}
-
-func newKey(t *testing.T) filing.SigningKey {
-	k, err := filing.GenerateSigningKey("Example Agency")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
 func TestApplyAcceptsOnlyATrustedNewerPack(t *testing.T) {
 	dir := t.TempDir()
 	st := openStore(t, dir)
@@ -85,8 +42,8 @@ func TestApplyAcceptsOnlyATrustedNewerPack(t *testing.T) {
 	if m.Current().Revision != builtin.Revision || !m.Info().BuiltIn {
 		t.Fatalf("a new data directory uses revision %d (built in %v)", m.Current().Revision, m.Info().BuiltIn)
 	}
-	key := newKey(t)
-	r2 := pack(t, key, builtin.Revision+1, minHan(4))
+	key := testpack.Key(t, "Example Agency")
+	r2 := testpack.Signed(t, key, builtin.Revision+1, testpack.MinHan(4))
 
 	// Not trusted yet: refused, the pack in use stays.
 	if _, err := m.Apply(r2); err == nil || !strings.Contains(err.Error(), "not trusted") {
@@ -109,7 +66,7 @@ func TestApplyAcceptsOnlyATrustedNewerPack(t *testing.T) {
 	// Each refusal names its reason and leaves the pack in use.
 	unsigned := func() []byte {
 		var s map[string]json.RawMessage
-		_ = json.Unmarshal(pack(t, key, builtin.Revision+5, nil), &s)
+		_ = json.Unmarshal(testpack.Signed(t, key, builtin.Revision+5, nil), &s)
 		delete(s, "signature")
 		b, _ := json.Marshal(s)
 		return b
@@ -118,11 +75,11 @@ func TestApplyAcceptsOnlyATrustedNewerPack(t *testing.T) {
 		name, want string
 		data       []byte
 	}{
-		{"older", "older", pack(t, key, builtin.Revision, nil)},
-		{"same revision, other content", "same revision", pack(t, key, builtin.Revision+1, minHan(5))},
+		{"older", "older", testpack.Signed(t, key, builtin.Revision, nil)},
+		{"same revision, other content", "same revision", testpack.Signed(t, key, builtin.Revision+1, testpack.MinHan(5))},
 		{"unsigned", "not signed", unsigned},
-		{"unknown schema", "schema 9", pack(t, key, builtin.Revision+5, func(p map[string]any) { p["schema"] = 9 })},
-		{"damaged", "checksum", []byte(strings.Replace(string(pack(t, key, builtin.Revision+5, nil)), `"min_days": 1`, `"min_days": 2`, 1))},
+		{"unknown schema", "schema 9", testpack.Signed(t, key, builtin.Revision+5, func(p map[string]any) { p["schema"] = 9 })},
+		{"damaged", "checksum", []byte(strings.Replace(string(testpack.Signed(t, key, builtin.Revision+5, nil)), `"min_days": 1`, `"min_days": 2`, 1))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := m.Apply(tc.data)
@@ -164,7 +121,7 @@ func TestApplyAcceptsOnlyATrustedNewerPack(t *testing.T) {
 func TestNewProblemsOfADraft(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	m, _ := New(st)
-	key := newKey(t)
+	key := testpack.Key(t, "Example Agency")
 	if _, err := m.Trust(filing.MarshalPublicKey(key.Public())); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +131,7 @@ func TestNewProblemsOfADraft(t *testing.T) {
 	if _, updated, _ := m.NewProblems(app, day); updated {
 		t.Fatal("updated before any update")
 	}
-	if _, err := m.Apply(pack(t, key, filing.DefaultPack().Revision+1, minHan(6))); err != nil {
+	if _, err := m.Apply(testpack.Signed(t, key, filing.DefaultPack().Revision+1, testpack.MinHan(6))); err != nil {
 		t.Fatal(err)
 	}
 	found, updated, known := m.NewProblems(app, day)
@@ -193,8 +150,8 @@ type statusLog struct {
 }
 
 func TestCheckOverHTTPWithNotModified(t *testing.T) {
-	key := newKey(t)
-	served := pack(t, key, filing.DefaultPack().Revision+1, minHan(4))
+	key := testpack.Key(t, "Example Agency")
+	served := testpack.Signed(t, key, filing.DefaultPack().Revision+1, testpack.MinHan(4))
 	srv, err := backend.New(backend.Options{Dir: t.TempDir(), NoAuth: true, Pack: served})
 	if err != nil {
 		t.Fatal(err)
@@ -286,11 +243,11 @@ func TestCheckAgainstABackendServingTheBuiltInPack(t *testing.T) {
 	}
 	// A data directory already on a newer pack, asking for the first time.
 	m2, _ := New(openStore(t, t.TempDir()))
-	key := newKey(t)
+	key := testpack.Key(t, "Example Agency")
 	if _, err := m2.Trust(filing.MarshalPublicKey(key.Public())); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m2.Apply(pack(t, key, filing.DefaultPack().Revision+1, nil)); err != nil {
+	if _, err := m2.Apply(testpack.Signed(t, key, filing.DefaultPack().Revision+1, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := m2.Check(context.Background(), client); err == nil || !strings.Contains(err.Error(), "older") {
