@@ -35,6 +35,10 @@ type storeOpening struct {
 
 	// async runs an open; nil means a new goroutine (tests run it in place).
 	async func(func())
+	// deleteData deletes everything in the data directory once this
+	// process has let go of its files there (Windows deletes no open
+	// file: the log is open); nil means store.DeleteAllData.
+	deleteData func(dir string) error
 
 	unlock   *gui.UnlockScreen
 	progress *gui.ProgressScreen
@@ -104,7 +108,11 @@ func (o *storeOpening) closeProgress() {
 // deleteAll removes everything the app keeps for the data directory
 // (the user forgot the passphrase and confirmed) and opens it again, empty.
 func (o *storeOpening) deleteAll() error {
-	if err := store.DeleteAllData(o.dir); err != nil {
+	del := o.deleteData
+	if del == nil {
+		del = store.DeleteAllData
+	}
+	if err := del(o.dir); err != nil {
 		return errors.New(message(err, o.lang))
 	}
 	o.start(filing.Secret{})

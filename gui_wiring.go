@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -173,8 +174,17 @@ func runGUI(o guiOptions) (code int) {
 		// At start and daily, until the window loop ends (stopWorker).
 		ui.WatchRulePacks(ctx, gui.RulePackCheckInterval)
 		w := ui.Window()
-		// Later starts on this data directory bring this window forward.
+		// Later starts on this data directory bring this window forward —
+		// unless the window loop has ended: a quit is under way, Fyne's
+		// driver is gone, and showing the window would crash the app on
+		// its way out (GLFW is no longer initialised).
+		var loopEnded atomic.Bool
+		a.Lifecycle().SetOnStopped(func() { loopEnded.Store(true) })
 		if s, err := instance.Listen(dataDir, func() {
+			if loopEnded.Load() {
+				slog.Info("another start on this data directory while quitting: left alone")
+				return
+			}
 			slog.Info("another start on this data directory: bringing the window forward")
 			fyne.Do(func() { w.Show(); w.RequestFocus() })
 		}); err != nil {
@@ -204,6 +214,16 @@ func runGUI(o guiOptions) (code int) {
 		}}, shutdown...)
 	}
 	opening := &storeOpening{app: a, dir: dataDir, lang: lng, open: store.Open, ready: startMain,
+		deleteData: func(dir string) error {
+			if lg == nil {
+				return store.DeleteAllData(dir)
+			}
+			// The log lets go of logs\ for the delete; it goes on in the
+			// new, empty store's directory.
+			lg.Release()
+			defer lg.StartCrashFile()
+			return store.DeleteAllData(dir)
+		},
 		alreadyRunning: func() bool {
 			// Two starts at once: the other one holds the store but may not
 			// be listening yet. Ask it a few times before explaining the lock.

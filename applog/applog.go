@@ -102,6 +102,9 @@ func DeletePreviousCrash(dir string) error {
 // StartCrashFile makes the Go runtime write the report of a fatal panic
 // or error, from any goroutine, into CrashFile.
 func (l *Log) StartCrashFile() error {
+	if err := os.MkdirAll(l.dir, 0o700); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(filepath.Join(l.dir, CrashFile), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
@@ -133,17 +136,35 @@ func (l *Log) WriteCrash(value any, stack []byte) {
 }
 
 // Close ends a clean run: the empty crash file goes, the log is closed.
+// Lines logged afterwards go nowhere (the data may have been deleted).
 func (l *Log) Close() error {
-	l.crashMu.Lock()
-	if l.crash != nil {
-		debug.SetCrashOutput(nil, debug.CrashOptions{})
-		st, err := l.crash.Stat()
-		l.crash.Close()
-		if err == nil && st.Size() == 0 {
-			os.Remove(l.crash.Name())
-		}
-		l.crash = nil
-	}
-	l.crashMu.Unlock()
+	l.stopCrashFile()
 	return l.file.Close()
+}
+
+// Release lets go of every file the log holds open in its directory, so
+// that the directory can be deleted: Windows deletes no open file. Unlike
+// after Close, logging goes on: the next line opens the log file again,
+// re-creating the directory, and crash reports are written again once
+// StartCrashFile is called.
+func (l *Log) Release() error {
+	l.stopCrashFile()
+	return l.file.Release()
+}
+
+// stopCrashFile closes the crash file and removes it when empty (it stays
+// when WriteCrash wrote to it).
+func (l *Log) stopCrashFile() {
+	l.crashMu.Lock()
+	defer l.crashMu.Unlock()
+	if l.crash == nil {
+		return
+	}
+	debug.SetCrashOutput(nil, debug.CrashOptions{})
+	st, err := l.crash.Stat()
+	l.crash.Close()
+	if err == nil && st.Size() == 0 {
+		os.Remove(l.crash.Name())
+	}
+	l.crash = nil
 }

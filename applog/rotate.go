@@ -3,6 +3,7 @@ package applog
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -21,6 +22,11 @@ type RotatingFile struct {
 }
 
 func (w *RotatingFile) open() error {
+	// The directory may have gone since the last line (all data deleted
+	// after Release).
+	if err := os.MkdirAll(filepath.Dir(w.Path), 0o700); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(w.Path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
@@ -79,7 +85,19 @@ func (w *RotatingFile) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// Close closes the current file.
+// Release closes the current file; the next Write opens it again.
+func (w *RotatingFile) Release() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
+	return err
+}
+
+// Close closes the current file; later writes go nowhere.
 func (w *RotatingFile) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()

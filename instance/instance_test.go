@@ -26,6 +26,27 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// tempDir is a new directory for one test, removed file by file when it
+// ends: t.TempDir's os.RemoveAll fails under Wine 8, where
+// scripts/wine-check.sh runs these tests (see filing/store's removeTree).
+func tempDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "icpfiling-instance-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+		if err := os.Remove(dir); err != nil {
+			t.Errorf("test directory left behind: %v", err)
+		}
+	})
+	return dir
+}
+
 func secondStart(t *testing.T, dir string) int {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -42,7 +63,7 @@ func secondStart(t *testing.T, dir string) int {
 }
 
 func TestSecondProcessBringsFirstForward(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	var shown atomic.Int32
 	s, err := Listen(dir, func() { shown.Add(1) })
 	if err != nil {
@@ -70,7 +91,7 @@ func TestSecondProcessBringsFirstForward(t *testing.T) {
 }
 
 func TestStaleFileIsIgnored(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	// An address file left by a crash: the port is closed now.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -85,20 +106,20 @@ func TestStaleFileIsIgnored(t *testing.T) {
 		t.Fatalf("stale file: exit code %d, want 3", code)
 	}
 	// No file at all.
-	if err := Show(t.TempDir(), time.Second); !errors.Is(err, ErrNoInstance) {
+	if err := Show(tempDir(t), time.Second); !errors.Is(err, ErrNoInstance) {
 		t.Fatalf("no file: %v, want ErrNoInstance", err)
 	}
 }
 
 func TestWrongTokenIsRefused(t *testing.T) {
-	dir := t.TempDir()
+	dir := tempDir(t)
 	var shown atomic.Int32
 	s, err := Listen(dir, func() { shown.Add(1) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	other := t.TempDir()
+	other := tempDir(t)
 	if err := os.WriteFile(filepath.Join(other, FileName), []byte(s.Addr()+" 00112233\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

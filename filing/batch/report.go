@@ -78,12 +78,13 @@ func neutralised(cells []string) []string {
 	return out
 }
 
-// WriteReportCSV writes the report as UTF-8 CSV with a BOM, every cell neutralised.
+// WriteReportCSV writes the report as UTF-8 CSV with a BOM, every cell
+// neutralised, lines ended with CRLF (newCSVWriter).
 func WriteReportCSV(w io.Writer, rows []ReportRow, lang string) error {
 	if _, err := w.Write(utf8BOM); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	_ = cw.Write(reportHeader(lang))
 	for _, r := range rows {
 		if err := cw.Write(neutralised(r.cells(lang))); err != nil {
@@ -92,6 +93,19 @@ func WriteReportCSV(w io.Writer, rows []ReportRow, lang string) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// newCSVWriter is the CSV writer of every CSV the app writes: lines end
+// with CRLF on every OS, as RFC 4180 has it. Excel (Windows and macOS),
+// LibreOffice, WPS and Numbers read CRLF and LF alike, but Notepad before
+// Windows 10 1809 shows an LF-only file as one line, and a file made on
+// Linux and mailed to a Windows user must look the same as one made on
+// Windows. Line breaks inside a cell become CRLF too (encoding/csv), which
+// Excel keeps as a line break in the cell. The reader takes both.
+func newCSVWriter(w io.Writer) *csv.Writer {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	return cw
 }
 
 // WriteReportXLSX writes the report as XLSX. Cells are written as strings

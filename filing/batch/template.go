@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"encoding/csv"
 	"io"
 
 	"github.com/xuri/excelize/v2"
@@ -90,13 +89,14 @@ func WriteTemplateXLSX(w io.Writer, pack *filing.Pack) error {
 }
 
 // WriteTemplateCSV writes the same template as UTF-8 CSV with a BOM (so
-// Excel opens it as UTF-8). The allowed values follow the example row as
-// comment rows whose first cell starts with "#".
+// Excel opens it as UTF-8), lines ended with CRLF (newCSVWriter). The
+// allowed values follow the example row as comment rows whose first cell
+// starts with "#".
 func WriteTemplateCSV(w io.Writer, pack *filing.Pack) error {
 	if _, err := w.Write(utf8BOM); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := newCSVWriter(w)
 	zh, en, ex := headerRows()
 	_ = cw.Write(zh)
 	_ = cw.Write(en)

@@ -19,7 +19,9 @@ import (
 // returns the function that removes the directory. Call it first in
 // TestMain.
 func Isolate() (cleanup func()) {
-	keyring.MockInitWithError(errors.New("no credential store in tests"))
+	if os.Getenv(RealCredentialStoreEnv) != "1" {
+		keyring.MockInitWithError(errors.New("no credential store in tests"))
+	}
 	if os.Getenv("ICPFILING_TEST_CONFIG") != "" {
 		// A child of a test: it shares its parent's directory.
 		return func() {}
@@ -33,6 +35,12 @@ func Isolate() (cleanup func()) {
 	os.Setenv("APPDATA", dir) // os.UserConfigDir on Windows
 	return func() { os.RemoveAll(dir) }
 }
+
+// RealCredentialStoreEnv set to 1 leaves the OS credential store real in
+// the process Isolate runs in: the tests of the credential store of one
+// OS (files *_windows_test.go, *_darwin_test.go) start themselves again
+// with it, and remove what they stored.
+const RealCredentialStoreEnv = "ICPFILING_TEST_REAL_CREDENTIAL_STORE"
 
 // Main is a TestMain that runs a package's tests isolated.
 func Main(m *testing.M) {
