@@ -489,24 +489,6 @@ func (v *BatchView) open() {
 	})
 }
 
-// OpenWizardThen edits an application like the drafts list does, and
-// calls back instead of showing the drafts list when the wizard closes.
-func (ui *UI) OpenWizardThen(app *filing.Application, back func()) {
-	ctl := NewController(ui.pack, app, ui.Now, ui.drafts.Save)
-	ui.wizard = NewWizard(ctl, func() {
-		if ui.wizard != nil {
-			ui.wizard.Close()
-		}
-		ui.wizard = nil
-		back()
-	})
-	ui.wizard.window = ui.win
-	ui.wizard.docs = ui.Documents
-	ui.wizard.submit = ui.Submitter
-	ui.wizard.AddShortcuts(ui.win.Canvas())
-	ui.win.SetContent(ui.wizard.Content())
-}
-
 func (v *BatchView) importSheet() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {

@@ -308,6 +308,20 @@ func TestPasswordsSurviveLeavingTheWizard(t *testing.T) {
 	if entry == nil || entry.Text != "miit-secret" {
 		t.Fatal("the password field is empty after coming back")
 	}
+	// Opened from a batch, the same draft is the same wizard: its password
+	// of this run is there, and closing it goes back to the batch.
+	back := false
+	fyne.DoAndWait(func() {
+		ui.showHome()
+		ui.OpenWizardThen(reloaded, func() { back = true })
+	})
+	if got := ui.wizard.ctl.App().FilingPassword.Reveal(); got != "miit-secret" {
+		t.Fatalf("opened from a batch, the draft lost the password typed in this run: %q", got)
+	}
+	fyne.DoAndWait(func() { ui.wizard.onClose() })
+	if !back || ui.wizard != nil {
+		t.Error("closing the wizard did not go back to the batch")
+	}
 }
 
 // Without a store passphrase, the applicant is told once, on leaving step

@@ -106,7 +106,13 @@ func (ui *UI) showHome() {
 }
 
 // openWizard edits an application; every change is saved as it is made.
-func (ui *UI) openWizard(app *filing.Application) {
+func (ui *UI) openWizard(app *filing.Application) { ui.OpenWizardThen(app, ui.showHome) }
+
+// OpenWizardThen edits an application, and calls back when the wizard
+// closes: the drafts list (openWizard) or the batch view. One way in, so
+// that a draft opened from a batch gets what one from the drafts list
+// gets (its passwords of this run, the rules note, its scans checked).
+func (ui *UI) OpenWizardThen(app *filing.Application, back func()) {
 	ctl := NewController(ui.pack, app, ui.Now, ui.drafts.Save)
 	// The passwords typed in this run come back when the draft is opened
 	// again; they follow every edit into the sealed keeper.
@@ -114,7 +120,13 @@ func (ui *UI) openWizard(app *filing.Application) {
 		ui.secrets.restore(app.ID, app)
 		ctl.OnChange(func() { ui.secrets.keep(app.ID, app) })
 	}
-	ui.wizard = NewWizard(ctl, ui.showHome)
+	ui.wizard = NewWizard(ctl, func() {
+		if ui.wizard != nil {
+			ui.wizard.Close()
+		}
+		ui.wizard = nil
+		back()
+	})
 	ui.wizard.window = ui.win
 	ui.wizard.docs = ui.Documents
 	ui.wizard.submit = ui.Submitter
