@@ -453,8 +453,23 @@ func TestSubmissionCardFollowsTheOutbox(t *testing.T) {
 	old := statusWatch
 	statusWatch = 20 * time.Millisecond
 	defer func() { statusWatch = old }()
+	// The test driver runs a tick's work on the timer's goroutine: the
+	// ticks and the test's reading of the window take turns.
+	var ui sync.Mutex
+	oldOnUI := onUI
+	onUI = func(f func()) {
+		ui.Lock()
+		defer ui.Unlock()
+		f()
+	}
 	app := &filing.Application{SchemaVersion: filing.SchemaVersion, ID: "d1"}
 	wz, w, _ := newTestWizard(t, app)
+	t.Cleanup(func() {
+		ui.Lock()
+		defer ui.Unlock()
+		wz.Close() // its timers stop before the lock goes
+		onUI = oldOnUI
+	})
 	sub := &fakeSubmitter{status: SubmissionStatus{State: "初审中", Received: true, RemoteID: "f-1",
 		LastChecked: testDay(), NextCheck: testDay().Add(time.Hour)}}
 	var mu sync.Mutex
@@ -467,9 +482,9 @@ func TestSubmissionCardFollowsTheOutbox(t *testing.T) {
 	sub.status.LastChecked = testDay().Add(time.Minute)
 	mu.Unlock()
 	waitFor(t, "the card to show the polled status", func() bool {
-		var markup string
-		fyne.DoAndWait(func() { markup = shownText(w.Canvas()) })
-		return strings.Contains(markup, "管局审核中")
+		ui.Lock()
+		defer ui.Unlock()
+		return strings.Contains(shownText(w.Canvas()), "管局审核中")
 	})
 }
 

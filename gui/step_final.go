@@ -80,6 +80,11 @@ func (w *Wizard) smsStep() fyne.CanvasObject {
 	return container.NewVBox(parts...)
 }
 
+// onUI is how a timer hands its work to the UI goroutine. Fyne's test
+// driver runs fyne.Do in place, on the timer's goroutine, so a test that
+// reads the window while a timer ticks puts its own lock around both.
+var onUI = fyne.Do
+
 // every runs f on the UI goroutine at each interval while the current step
 // stays on screen; show stops it.
 func (w *Wizard) every(d time.Duration, f func()) {
@@ -92,7 +97,7 @@ func (w *Wizard) every(d time.Duration, f func()) {
 			case <-stop:
 				return
 			case <-t.C:
-				fyne.Do(f)
+				onUI(f)
 			}
 		}
 	}()

@@ -29,6 +29,8 @@ func newTestWizard(t *testing.T, app *filing.Application) (*Wizard, fyne.Window,
 	w := test.NewTempWindow(t, wz.Content())
 	wz.window = w
 	w.Resize(fyne.NewSize(1100, 800))
+	// The step's timers end with the test, not in the middle of the next.
+	t.Cleanup(func() { fyne.DoAndWait(wz.Close) })
 	return wz, w, &saved
 }
 
