@@ -82,8 +82,8 @@ func cmdDomainList(args []string, stdout, stderr io.Writer) int {
 	need := domainlist.NeedFor(app, pack, day)
 	if !need.Wanted {
 		// Both languages: the reason is what a script's log should show.
-		fmt.Fprintln(stderr, need.ZH)
-		fmt.Fprintln(stderr, need.EN)
+		fmt.Fprintln(stderr, need.ZH+needRule(need, "zh"))
+		fmt.Fprintln(stderr, need.EN+needRule(need, "en"))
 		return exitBlocked
 	}
 	written, err := domainlist.WriteFor(*out, app, pack, day, gui.ChineseFont.Content())
@@ -94,7 +94,7 @@ func cmdDomainList(args []string, stdout, stderr io.Writer) int {
 	for _, p := range written {
 		fmt.Fprintln(stdout, p)
 	}
-	fmt.Fprintln(stdout, need.Message(*lng))
+	fmt.Fprintln(stdout, need.Message(*lng)+needRule(need, *lng))
 	if need.Registrar {
 		fmt.Fprintln(stdout, pick(*lng, "备案资料中没有记录域名注册商，请在打印后于“注册商（中文简称）”一栏手写（如“阿里云”）。",
 			"The filing does not record the registrars: write each one's short Chinese name (e.g. 阿里云) in the registrar column after printing."))
@@ -102,4 +102,13 @@ func cmdDomainList(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, pick(*lng, "打印后盖章或签字，扫描后与核验单拼在同一张图片中上传。",
 		"Print it, seal or sign it, scan it, and stitch the scan into one image with the verification form."))
 	return exitClean
+}
+
+// needRule names the pack rule behind a domain list answer, as the other
+// commands name theirs: "（domain_list.separate-page）".
+func needRule(n domainlist.Need, lng string) string {
+	if n.Rule == nil {
+		return ""
+	}
+	return pick(lng, "（"+n.Rule.ID+"）", " ("+n.Rule.ID+")")
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/icpfiling/icpfiling/filing"
 	"github.com/icpfiling/icpfiling/filing/domainlist"
 )
 
@@ -50,6 +51,7 @@ func (w *Wizard) domainListArea() fyne.CanvasObject {
 	if need.Registrar {
 		why += "\n" + lang.L("The filing does not record the registrars: write each one's short Chinese name (e.g. 阿里云) in the registrar column after printing.")
 	}
+	source := w.ctl.Pack().Cite(filing.Finding{Rule: need.Rule.ID}, w.lang) // "来源：…（date）"
 	v := &domainListView{busy: widget.NewActivity(), status: newParagraph("")}
 	v.busy.Hide()
 	v.status.Hide()
@@ -74,8 +76,17 @@ func (w *Wizard) domainListArea() fyne.CanvasObject {
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	after := newParagraph(lang.L("Print it, seal it (a unit) or sign it (a person), scan it, and add the scan to the verification form below with “Add a supporting document”."))
 	after.Importance = widget.LowImportance
-	return widget.NewCard("", "", container.NewVBox(title, newParagraph(why),
-		container.NewHBox(v.make, v.print, v.busy), v.status, after))
+	body := container.NewVBox(title, newParagraph(why))
+	if source != "" {
+		cite := newParagraph(source)
+		cite.Importance = widget.LowImportance
+		cite.SizeName = theme.SizeNameCaptionText
+		body.Add(cite)
+	}
+	body.Add(container.NewHBox(v.make, v.print, v.busy))
+	body.Add(v.status)
+	body.Add(after)
+	return widget.NewCard("", "", body)
 }
 
 // domainListPaths are the page's files in dir: PDF, then PNG.

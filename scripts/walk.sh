@@ -400,10 +400,11 @@ step4() { # 填写接入信息 (the form scrolls: by keyboard from its first fie
   shot step4
 }
 
-step5() { # 上传资料: the verification form first (the ID slot above it grows with its preview)
+step5() { # 上传资料: the ID at the top, then the verification form, the step's last slot
   click $NEXT 1
-  give_file 737 421 form.jpg     # 核验单 · 或输入文件路径
   give_file 737 212 id-front.jpg # 主体负责人证件 · 或输入文件路径
+  scroll_to_end                  # past the domain list card
+  give_file 737 442 form.jpg     # 核验单 · 或输入文件路径
   step_done 5 30
   shot step5
 }

@@ -8,7 +8,6 @@
 package domainlist
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/icpfiling/icpfiling/filing"
@@ -43,20 +42,20 @@ func NeedFor(app *filing.Application, pack *filing.Pack, day filing.Date) Need {
 		return Need{ZH: "规则包未说明该省份域名清单的要求，无需另附域名清单。",
 			EN: "The rule pack says nothing about a domain list for this province; no separate list is needed."}
 	}
+	// The reason in words; the rule and its source are Rule's, which each
+	// place cites its own way (the CLI by id, the window by source and date).
 	n := Need{Rule: r, Registrar: r.Registrar}
-	cite := fmt.Sprintf("（%s）", r.ID)
-	citeEN := fmt.Sprintf(" (%s)", r.ID)
 	switch {
 	case r.Place != filing.DomainListSeparatePage:
-		n.ZH = "该省份不要求另附域名清单：" + r.ZH + cite
-		n.EN = "This province wants no separate domain list. " + r.EN + citeEN
+		n.ZH = "该省份不要求另附域名清单：" + r.ZH
+		n.EN = "This province wants no separate domain list. " + r.EN
 	case len(Domains(app)) == 0:
-		n.ZH = "该备案还没有填写域名，无法生成域名清单。" + cite
-		n.EN = "The filing has no domains yet, so there is no list to make." + citeEN
+		n.ZH = "该备案还没有填写域名，无法生成域名清单。"
+		n.EN = "The filing has no domains yet, so there is no list to make."
 	default:
 		n.Wanted = true
-		n.ZH = r.ZH + cite
-		n.EN = r.EN + citeEN
+		n.ZH = r.ZH
+		n.EN = r.EN
 	}
 	return n
 }
