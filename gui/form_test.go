@@ -169,6 +169,11 @@ func TestPersonalFilingIsLabelledForAPerson(t *testing.T) {
 	if strings.Contains(markup, "投资人或主管单位") || !strings.Contains(markup, "个人信息（备案人本人）") {
 		t.Error("the access-info step of a personal filing is labelled for a unit")
 	}
+	// The review page says what the form said.
+	wz.show(filing.StepSubmit)
+	if markup = shownText(w.Canvas()); strings.Contains(markup, "主办单位名称") || !strings.Contains(markup, ">姓名<") {
+		t.Error("the review page of a personal filing names a unit")
+	}
 
 	// An owner already given is kept.
 	app := personalTestApp()

@@ -72,10 +72,11 @@ func (w *Wizard) reviewRows(s filing.Step) []row {
 		rows = append(rows, row{lang.L("Filing province"), nameOf(w.provinceOptions(), a.Province)},
 			row{lang.L("Access kind"), kind})
 	case filing.StepVerifyType:
+		certType, certNumber, name := identityLabels(w.personal())
 		rows = append(rows, row{lang.L("Subject type (主办单位性质)"), nameOf(w.subjectTypeOptions(), a.Subject.Type)},
-			row{lang.L("Certificate type"), nameOf(w.options(pk.CertificateNames(false)), a.Subject.CertificateType)},
-			row{lang.L("Certificate number"), a.Subject.CertificateNumber},
-			row{lang.L("Subject name"), a.Subject.Name})
+			row{certType, nameOf(w.options(pk.CertificateNames(false)), a.Subject.CertificateType)},
+			row{certNumber, a.Subject.CertificateNumber},
+			row{name, a.Subject.Name})
 		for i, site := range a.Websites {
 			rows = append(rows, row{lang.L("Domain of website {{.N}}", map[string]any{"N": i + 1}), site.Domain})
 		}

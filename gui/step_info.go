@@ -108,13 +108,22 @@ func (w *Wizard) personal() bool {
 	return ok && st.Personal
 }
 
+// identityLabels are the labels of the subject's certificate type, number
+// and name: a person's own words in a personal filing (the form and the
+// review page say the same).
+func identityLabels(personal bool) (certType, certNumber, name string) {
+	if personal {
+		return lang.L("ID type"), lang.L("ID number"), lang.L("Name")
+	}
+	return lang.L("Certificate type"), lang.L("Certificate number"), lang.L("Subject name")
+}
+
 // subjectIdentity adds the certificate type, number and name of the
 // subject, labelled for a person in a personal filing.
 func (w *Wizard) subjectIdentity(form *widget.Form, personal bool, namePlaceholder string) {
 	fs := w.fields
-	certType, certNumber, name := lang.L("Certificate type"), lang.L("Certificate number"), lang.L("Subject name")
+	certType, certNumber, name := identityLabels(personal)
 	if personal {
-		certType, certNumber, name = lang.L("ID type"), lang.L("ID number"), lang.L("Name")
 		namePlaceholder = lang.L("your name as on your ID")
 	}
 	form.AppendItem(fs.choice("subject.certificate_type", certType, w.certificateOptions(false),
