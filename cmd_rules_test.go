@@ -66,7 +66,7 @@ func TestRulesKeygenSealTrustUpdate(t *testing.T) {
 		t.Errorf("keygen over an existing key: %d %s", code, errs)
 	}
 
-	pack := newerPack(t, 2, 4)
+	pack := newerPack(t, 3, 4)
 	if code, out, errs := runCLI("rules", "seal", pack, "--key", key, "--lang", "en"); code != 0 || !strings.Contains(out, fp) {
 		t.Fatalf("seal --key: %d %s %s", code, out, errs)
 	}
@@ -75,7 +75,7 @@ func TestRulesKeygenSealTrustUpdate(t *testing.T) {
 		t.Errorf("check with an unknown signer: %d %s", code, errs)
 	}
 	dir := t.TempDir()
-	if code, out, errs := runCLI("rules", "update", "--from", pack, "--data-dir", dir, "--lang", "en"); code != 1 || !strings.Contains(errs, "not trusted") || !strings.Contains(errs, "revision 1") {
+	if code, out, errs := runCLI("rules", "update", "--from", pack, "--data-dir", dir, "--lang", "en"); code != 1 || !strings.Contains(errs, "not trusted") || !strings.Contains(errs, "revision 2") {
 		t.Errorf("update from an untrusted signer: %d %s %s", code, out, errs)
 	}
 	if code, out, errs := runCLI("rules", "trust", key+".pub", "--data-dir", dir, "--lang", "en"); code != 0 || !strings.Contains(out, fp) {
@@ -85,14 +85,14 @@ func TestRulesKeygenSealTrustUpdate(t *testing.T) {
 		t.Errorf("check with a trusted signer: %d %s %s", code, out, errs)
 	}
 	code, out, errs := runCLI("rules", "update", "--from", pack, "--data-dir", dir, "--lang", "en")
-	if code != 0 || !strings.Contains(out, "revision 1 → 2") || !strings.Contains(out, "changed  name.min_han") {
+	if code != 0 || !strings.Contains(out, "revision 2 → 3") || !strings.Contains(out, "changed  name.min_han") {
 		t.Fatalf("update: %d %s %s", code, out, errs)
 	}
 	if code, out, _ := runCLI("rules", "update", "--from", pack, "--data-dir", dir, "--lang", "en"); code != 0 || !strings.Contains(out, "up to date") {
 		t.Errorf("update again: %d %s", code, out)
 	}
 	// Same revision, other content: refused, named.
-	other := newerPack(t, 2, 5)
+	other := newerPack(t, 3, 5)
 	runCLI("rules", "seal", other, "--key", key)
 	if code, _, errs := runCLI("rules", "update", "--from", other, "--data-dir", dir, "--lang", "en"); code != 1 || !strings.Contains(errs, "same revision") {
 		t.Errorf("same revision, other content: %d %s", code, errs)
@@ -100,28 +100,28 @@ func TestRulesKeygenSealTrustUpdate(t *testing.T) {
 
 	// validate uses the data directory's pack; --rules still wins for one run.
 	code, out, _ = runCLI("validate", example, "--data-dir", dir, "--json", "--as-of", "2026-11-26")
-	if !strings.Contains(out, `"pack_revision": 2`) {
+	if !strings.Contains(out, `"pack_revision": 3`) {
 		t.Errorf("validate --data-dir: %d %s", code, out)
 	}
-	if _, out, _ := runCLI("validate", example, "--json", "--as-of", "2026-11-26"); !strings.Contains(out, `"pack_revision": 1`) {
+	if _, out, _ := runCLI("validate", example, "--json", "--as-of", "2026-11-26"); !strings.Contains(out, `"pack_revision": 2`) {
 		t.Errorf("validate without a data directory: %s", out)
 	}
 
 	if code, out, _ := runCLI("rules", "trust", "--list", "--data-dir", dir, "--lang", "en"); code != 0 || !strings.Contains(out, fp+"  trusted  Example Agency") || !strings.Contains(out, "built-in publisher") {
 		t.Errorf("trust --list: %d %s", code, out)
 	}
-	if code, out, errs := runCLI("rules", "trust", "--remove", fp, "--data-dir", dir, "--lang", "en"); code != 0 || !strings.Contains(out, "revision 1") {
+	if code, out, errs := runCLI("rules", "trust", "--remove", fp, "--data-dir", dir, "--lang", "en"); code != 0 || !strings.Contains(out, "revision 2") {
 		t.Errorf("trust --remove: %d %s %s", code, out, errs)
 	}
 }
 
 func TestRulesUpdateFromTheBackend(t *testing.T) {
 	key, _ := keygen(t)
-	pack := newerPack(t, 2, 4)
+	pack := newerPack(t, 3, 4)
 	runCLI("rules", "seal", pack, "--key", key)
 
 	// The backend refuses to serve a pack it cannot verify.
-	unsigned := newerPack(t, 3, 4)
+	unsigned := newerPack(t, 4, 4)
 	runCLI("rules", "seal", unsigned)
 	for _, tc := range []struct {
 		name string
@@ -142,7 +142,7 @@ func TestRulesUpdateFromTheBackend(t *testing.T) {
 	dir := t.TempDir()
 	runCLI("rules", "trust", key+".pub", "--data-dir", dir)
 	code, out, errs := runCLI("rules", "update", "--backend", url, "--token-file", tokenFile, "--data-dir", dir, "--lang", "en")
-	if code != 0 || !strings.Contains(out, "revision 1 → 2") {
+	if code != 0 || !strings.Contains(out, "revision 2 → 3") {
 		t.Fatalf("update from the backend: %d %s %s", code, out, errs)
 	}
 	// The second time the backend answers 304 to the kept ETag.
@@ -151,8 +151,8 @@ func TestRulesUpdateFromTheBackend(t *testing.T) {
 	}
 }
 
-// A draft checked under revision 1 shows in the drafts list what
-// revision 2 adds to its findings.
+// A draft checked under the built-in pack shows in the drafts list what
+// the next revision adds to its findings.
 func TestDraftsListSaysRulesUpdated(t *testing.T) {
 	dir := t.TempDir()
 	st, err := store.Open(store.Options{Dir: dir, SnapshotInterval: -1})
@@ -177,7 +177,7 @@ func TestDraftsListSaysRulesUpdated(t *testing.T) {
 	}
 
 	key, _ := keygen(t)
-	pack := newerPack(t, 2, 20) // the example's site name has 8 Han characters
+	pack := newerPack(t, 3, 20) // the example's site name has 8 Han characters
 	runCLI("rules", "seal", pack, "--key", key)
 	runCLI("rules", "trust", key+".pub", "--data-dir", dir)
 	if code, out, errs := runCLI("rules", "update", "--from", pack, "--data-dir", dir); code != 0 {

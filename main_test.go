@@ -125,7 +125,7 @@ func TestValidateJSON(t *testing.T) {
 
 func TestRulesCommand(t *testing.T) {
 	pack := "filing/rules/pack.json"
-	if code, out, errs := runCLI("rules", "check", pack); code != 0 || !strings.Contains(out, "revision 1") {
+	if code, out, errs := runCLI("rules", "check", pack); code != 0 || !strings.Contains(out, "revision 2") {
 		t.Errorf("built-in pack: exit %d %s %s", code, out, errs)
 	}
 	data, err := os.ReadFile(pack)
@@ -133,7 +133,7 @@ func TestRulesCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	edited := filepath.Join(t.TempDir(), "pack.json")
-	newer := bytes.Replace(data, []byte(`"revision": 1,`), []byte(`"revision": 2,`), 1)
+	newer := bytes.Replace(data, []byte(`"revision": 2,`), []byte(`"revision": 3,`), 1)
 	if err := os.WriteFile(edited, newer, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestRulesCommand(t *testing.T) {
 	if code, out, _ := runCLI("validate", example, "--rules", edited, "--as-of", "2026-11-26"); code != 0 {
 		t.Errorf("validate with a newer pack: %d %s", code, out)
 	}
-	older := bytes.Replace(data, []byte(`"revision": 1,`), []byte(`"revision": 0,`), 1)
+	older := bytes.Replace(data, []byte(`"revision": 2,`), []byte(`"revision": 1,`), 1)
 	if err := os.WriteFile(edited, older, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	if pub.Fingerprint() != key.Public().Fingerprint() || len(pub.Fingerprint()) != 16 || pub.Name != "Example Agency" {
 		t.Fatalf("public key %q %s, want %s", pub.Name, pub.Fingerprint(), key.Public().Fingerprint())
 	}
-	signed, err := SignPack(editedPack(t, revision(2)), priv)
+	signed, err := SignPack(editedPack(t, revision(3)), priv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Revision != 2 || signer.Fingerprint() != pub.Fingerprint() || p.SignedBy() != pub.Fingerprint() {
+	if p.Revision != 3 || signer.Fingerprint() != pub.Fingerprint() || p.SignedBy() != pub.Fingerprint() {
 		t.Errorf("revision %d signer %s claim %s", p.Revision, signer.Label(), p.SignedBy())
 	}
 	// Re-indenting keeps the signature valid: it covers the content.
@@ -87,11 +87,11 @@ func TestVerifyPackRefuses(t *testing.T) {
 		}
 		return out
 	}
-	good := sign(editedPack(t, revision(2)), key)
+	good := sign(editedPack(t, revision(3)), key)
 	// Changed after signing, the checksum recomputed so only the signature
 	// can tell: the signature of one pack on another's content.
 	var forged map[string]json.RawMessage
-	if err := json.Unmarshal(sign(editedPack(t, revision(3)), key), &forged); err != nil {
+	if err := json.Unmarshal(sign(editedPack(t, revision(4)), key), &forged); err != nil {
 		t.Fatal(err)
 	}
 	var goodFields map[string]json.RawMessage
@@ -99,7 +99,7 @@ func TestVerifyPackRefuses(t *testing.T) {
 	forged["signature"] = goodFields["signature"]
 	swapped, _ := json.Marshal(forged)
 	// Changed after signing without resealing: the checksum tells.
-	edited := bytes.Replace(good, []byte(`"revision": 2`), []byte(`"revision": 9`), 1)
+	edited := bytes.Replace(good, []byte(`"revision": 3`), []byte(`"revision": 9`), 1)
 	if bytes.Equal(edited, good) {
 		t.Fatal("the edit did not apply")
 	}
@@ -107,8 +107,8 @@ func TestVerifyPackRefuses(t *testing.T) {
 		name, want string
 		data       []byte
 	}{
-		{"unsigned", "not signed", editedPack(t, revision(2))},
-		{"untrusted key", "not trusted", sign(editedPack(t, revision(2)), other)},
+		{"unsigned", "not signed", editedPack(t, revision(3))},
+		{"untrusted key", "not trusted", sign(editedPack(t, revision(3)), other)},
 		{"signature of other content", "signature does not match", swapped},
 		{"edited after signing", "checksum", edited},
 		{"unknown schema", "schema 2;", sign(editedPack(t, func(p map[string]any) { p["schema"] = 2 }), key)},
@@ -163,7 +163,7 @@ func TestParseKeyFilesRefuseTheOtherKind(t *testing.T) {
 func TestDiffPacks(t *testing.T) {
 	old := DefaultPack()
 	next, err := ParsePack(editedPack(t, func(p map[string]any) {
-		p["revision"] = 2
+		p["revision"] = 3
 		checks := p["checks"].([]any)
 		for _, c := range checks {
 			c := c.(map[string]any)
@@ -185,7 +185,7 @@ func TestDiffPacks(t *testing.T) {
 	removed := old.NameWords[0].ID
 	d := DiffPacks(old, next)
 	got := strings.Join(d.Added, ",") + "|" + strings.Join(d.Ended, ",") + "|" + strings.Join(d.Removed, ",") + "|" + strings.Join(d.Changed, ",")
-	if want := "zz.new|format.email|" + removed + "|name.min_han"; got != want || d.FromRevision != old.Revision || d.ToRevision != 2 {
+	if want := "zz.new|format.email|" + removed + "|name.min_han"; got != want || d.FromRevision != old.Revision || d.ToRevision != 3 {
 		t.Errorf("diff %s (%d→%d), want %s", got, d.FromRevision, d.ToRevision, want)
 	}
 	if !DiffPacks(old, old).Empty() {
@@ -197,7 +197,7 @@ func TestNewFindingsUnderANewerPack(t *testing.T) {
 	old := DefaultPack()
 	// The newer pack asks for more Han characters in a site name.
 	next, err := ParsePack(editedPack(t, func(p map[string]any) {
-		p["revision"] = 2
+		p["revision"] = 3
 		for _, c := range p["checks"].([]any) {
 			if c := c.(map[string]any); c["id"] == "name.min_han" {
 				c["value"] = 20

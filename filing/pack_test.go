@@ -413,7 +413,7 @@ func TestEveryRuleIsExercised(t *testing.T) {
 // background; the photo step then asks for that photo and cites the new rule.
 func TestPackSwitchesProvinceToFacePhoto(t *testing.T) {
 	p, err := ParsePack(mutatePack(t, func(m map[string]any) {
-		m["revision"] = 2
+		m["revision"] = 3
 		m["photo_methods"] = append(m["photo_methods"].([]any), map[string]any{
 			"id": "photo.hainan-face-2027", "source": "ALI19", "ref": "test", "confidence": "M", "from": "2027-01-01",
 			"provinces": []any{"46"}, "method": "face_white", "zh": "白色背景正面照", "en": "Face photo on white",
