@@ -7,28 +7,6 @@ import (
 	"testing"
 )
 
-// editedPack is the built-in pack with edit applied to its content, sealed
-// (checksum recomputed) but not signed.
-func editedPack(t *testing.T, edit func(p map[string]any)) []byte {
-	t.Helper()
-	var sealed struct {
-		Pack map[string]any `json:"pack"`
-	}
-	if err := json.Unmarshal(DefaultPackBytes(), &sealed); err != nil {
-		t.Fatal(err)
-	}
-	edit(sealed.Pack)
-	raw, err := json.Marshal(sealed.Pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := Seal(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 func revision(n int) func(map[string]any) {
 	return func(p map[string]any) { p["revision"] = n }
 }
@@ -56,7 +34,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	if pub.Fingerprint() != key.Public().Fingerprint() || len(pub.Fingerprint()) != 16 || pub.Name != "Example Agency" {
 		t.Fatalf("public key %q %s, want %s", pub.Name, pub.Fingerprint(), key.Public().Fingerprint())
 	}
-	signed, err := SignPack(editedPack(t, revision(3)), priv)
+	signed, err := SignPack(mutatePack(t, revision(3)), priv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,11 +65,11 @@ func TestVerifyPackRefuses(t *testing.T) {
 		}
 		return out
 	}
-	good := sign(editedPack(t, revision(3)), key)
+	good := sign(mutatePack(t, revision(3)), key)
 	// Changed after signing, the checksum recomputed so only the signature
 	// can tell: the signature of one pack on another's content.
 	var forged map[string]json.RawMessage
-	if err := json.Unmarshal(sign(editedPack(t, revision(4)), key), &forged); err != nil {
+	if err := json.Unmarshal(sign(mutatePack(t, revision(4)), key), &forged); err != nil {
 		t.Fatal(err)
 	}
 	var goodFields map[string]json.RawMessage
@@ -107,12 +85,12 @@ func TestVerifyPackRefuses(t *testing.T) {
 		name, want string
 		data       []byte
 	}{
-		{"unsigned", "not signed", editedPack(t, revision(3))},
-		{"untrusted key", "not trusted", sign(editedPack(t, revision(3)), other)},
+		{"unsigned", "not signed", mutatePack(t, revision(3))},
+		{"untrusted key", "not trusted", sign(mutatePack(t, revision(3)), other)},
 		{"signature of other content", "signature does not match", swapped},
 		{"edited after signing", "checksum", edited},
-		{"unknown schema", "schema 2;", sign(editedPack(t, func(p map[string]any) { p["schema"] = 2 }), key)},
-		{"a required check missing", "check name.min_han is missing", sign(editedPack(t, func(p map[string]any) {
+		{"unknown schema", "schema 2;", sign(mutatePack(t, func(p map[string]any) { p["schema"] = 2 }), key)},
+		{"a required check missing", "check name.min_han is missing", sign(mutatePack(t, func(p map[string]any) {
 			var kept []any
 			for _, c := range p["checks"].([]any) {
 				if c.(map[string]any)["id"] != "name.min_han" {
@@ -162,7 +140,7 @@ func TestParseKeyFilesRefuseTheOtherKind(t *testing.T) {
 
 func TestDiffPacks(t *testing.T) {
 	old := DefaultPack()
-	next, err := ParsePack(editedPack(t, func(p map[string]any) {
+	next, err := ParsePack(mutatePack(t, func(p map[string]any) {
 		p["revision"] = 3
 		checks := p["checks"].([]any)
 		for _, c := range checks {
@@ -196,7 +174,7 @@ func TestDiffPacks(t *testing.T) {
 func TestNewFindingsUnderANewerPack(t *testing.T) {
 	old := DefaultPack()
 	// The newer pack asks for more Han characters in a site name.
-	next, err := ParsePack(editedPack(t, func(p map[string]any) {
+	next, err := ParsePack(mutatePack(t, func(p map[string]any) {
 		p["revision"] = 3
 		for _, c := range p["checks"].([]any) {
 			if c := c.(map[string]any); c["id"] == "name.min_han" {
