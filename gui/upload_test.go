@@ -135,16 +135,7 @@ func waitUntil(t *testing.T, ok func() bool) {
 // writeScan writes a scan of an ID card as PNG to dir/name.
 func writeScan(t *testing.T, dir, name string) string {
 	t.Helper()
-	p := filepath.Join(dir, name)
-	f, err := os.Create(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, testgen.Document(testgen.DocSpec{Shape: testgen.IDCard, Surface: testgen.PlainDark, W: 800, H: 600, Seed: 5})); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return writeDoc(t, dir, name, testgen.DocSpec{Shape: testgen.IDCard, Surface: testgen.PlainDark, W: 800, H: 600, Seed: 5})
 }
 
 // uploadWizard is the upload step of a filing with no documents yet, its

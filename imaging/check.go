@@ -27,6 +27,22 @@ type Options struct {
 // gets a Doubtful "not checked" result rather than a silent pass.
 var photoChecks func(w *Working, bg Background) []Check
 
+// fileReport is the report of opening a file: its file checks and, once
+// opened, its format, size and dimensions. done: there is nothing more to
+// check, because the file was refused (a FileError, which the report's
+// failing check explains) or could not be read at all (err).
+func fileReport(path string, kind Kind, w *Working, checks []Check, err error) (rep *Report, done bool, _ error) {
+	var fe *FileError
+	switch {
+	case errors.As(err, &fe):
+		return &Report{Path: path, Kind: kind, Checks: checks, Verdict: Worst(checks)}, true, nil
+	case err != nil:
+		return nil, true, err
+	}
+	return &Report{Path: path, Kind: kind, Checks: checks, Verdict: Worst(checks),
+		MediaType: w.MediaType, Size: w.Size, Width: w.Width, Height: w.Height}, false, nil
+}
+
 // CheckFile opens path as kind and runs every check that applies. A file
 // that cannot be checked (unsupported, corrupt, too large to decode) still
 // gives a report, whose failing check says why; the error is only for a
@@ -39,19 +55,12 @@ func CheckFile(path string, kind Kind, opts Options) (*Report, error) {
 		g = DefaultGuard
 	}
 	w, checks, err := openFile(path, kind, opts.Limits, g, checkDetail)
-	rep := &Report{Path: path, Kind: kind}
-	var fe *FileError
-	switch {
-	case errors.As(err, &fe):
-		rep.Checks = checks
-		rep.Verdict = Worst(checks)
-		return rep, nil
-	case err != nil:
-		return nil, err
+	rep, done, err := fileReport(path, kind, w, checks, err)
+	if done {
+		return rep, err
 	}
 	defer w.Release()
-	rep.MediaType, rep.Size, rep.Width, rep.Height = w.MediaType, w.Size, w.Width, w.Height
-	rep.Checks = append(checks, checkContent(w, kind, opts)...)
+	rep.Checks = append(rep.Checks, checkContent(w, kind, opts)...)
 	rep.Verdict = Worst(rep.Checks)
 	if opts.Preview {
 		rep.Preview = Annotate(w, rep.Checks)

@@ -640,21 +640,15 @@ func checkComposite(data []byte, opts ComposeOptions, g Guard) (*Report, error) 
 	checksInFlight.Add(1)
 	defer checksInFlight.Add(-1)
 	w, checks, err := openBytes(data, opts.Kind, opts.Limits, g, checkDetail)
-	rep := &Report{Path: opts.Name, Kind: opts.Kind, MediaType: mediaJPEG, Size: int64(len(data))}
-	var fe *FileError
-	switch {
-	case errors.As(err, &fe):
-		rep.Checks = checks
-		rep.Verdict = Worst(checks)
-		return rep, nil
-	case err != nil:
-		return nil, err
+	rep, done, err := fileReport(opts.Name, opts.Kind, w, checks, err)
+	if rep != nil {
+		// Compose wrote these bytes: a JPEG of this size, refused or not.
+		rep.MediaType, rep.Size = mediaJPEG, int64(len(data))
 	}
-	defer w.Release()
-	rep.Width, rep.Height = w.Width, w.Height
-	rep.Checks = checks
-	rep.Verdict = Worst(rep.Checks)
-	return rep, nil
+	if !done {
+		w.Release()
+	}
+	return rep, err
 }
 
 // CheckStitched checks a kept composite as the upload step and the gate
@@ -670,16 +664,10 @@ func CheckStitched(path string, kind Kind, opts Options, parts []ComposePart) (*
 	checksInFlight.Add(1)
 	w, checks, err := openFile(path, kind, opts.Limits, g, checkDetail)
 	checksInFlight.Add(-1)
-	rep := &Report{Path: path, Kind: kind, Checks: checks}
-	var fe *FileError
-	switch {
-	case errors.As(err, &fe):
-		rep.Verdict = Worst(checks)
-		return rep, nil
-	case err != nil:
-		return nil, err
+	rep, done, err := fileReport(path, kind, w, checks, err)
+	if done {
+		return rep, err
 	}
-	rep.MediaType, rep.Size, rep.Width, rep.Height = w.MediaType, w.Size, w.Width, w.Height
 	if opts.Preview {
 		// The composite as it is, unmarked: the parts' checks mark places
 		// in the parts, and the window outlines the parts on it.
